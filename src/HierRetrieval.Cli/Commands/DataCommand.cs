@@ -1,0 +1,85 @@
+using System.CommandLine;
+using HierRetrieval.Cli.Terminal;
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Data.IO;
+
+namespace HierRetrieval.Cli.Commands;
+
+/// <summary><c>hierret data</c>: inspect, import and export hierarchies.</summary>
+internal static class DataCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("data", "Inspect, import and export hierarchies.");
+        command.Add(Stats());
+        command.Add(ImportWordNet());
+        command.Add(Export());
+        return command;
+    }
+
+    private static Command Stats()
+    {
+        var hierarchy = CommonOptions.Hierarchy();
+        var json = CommonOptions.Json();
+        var command = new Command("stats", "Print nodes, edges, closure pairs, multi-parent nodes and depth of a hierarchy.") { hierarchy, json };
+        command.SetAction(parse => CommandOutput.Run(parse, json, output =>
+        {
+            var stats = HierarchyCatalog.Load(parse.GetValue(hierarchy)!).GetStatistics();
+            if (output.Json)
+            {
+                output.WriteJson(stats);
+                return 0;
+            }
+
+            output.Out.WriteLine($"nodes              {stats.Nodes,12:N0}");
+            output.Out.WriteLine($"edges              {stats.Edges,12:N0}");
+            output.Out.WriteLine($"duplicate edges    {stats.DuplicateEdges,12:N0}  (merged)");
+            output.Out.WriteLine($"closure pairs      {stats.ClosurePairs,12:N0}  (self pairs not counted)");
+            output.Out.WriteLine($"multi-parent nodes {stats.MultiParentNodes,12:N0}");
+            output.Out.WriteLine($"roots              {stats.Roots,12:N0}");
+            output.Out.WriteLine($"leaves             {stats.Leaves,12:N0}");
+            output.Out.WriteLine($"max depth          {stats.MaxDepth,12:N0}  (edges on the longest path to a root)");
+            output.Out.WriteLine($"max distance       {stats.MaxDistance,12:N0}  (shortest path of the farthest pair)");
+            output.Out.WriteLine($"max |S(q)|         {stats.MaxMatchSetSize,12:N0}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command ImportWordNet()
+    {
+        var dictionary = new Option<string>("--dict")
+        {
+            Description = "WordNet 3.0 dictionary folder holding data.noun and index.noun.",
+            DefaultValueFactory = _ => WordNetDictionaryReader.DebianDictionaryFolder,
+        };
+        var output = new Option<string>("--out") { Description = "The archive to write (gzip-compressed TSV).", Required = true };
+        var command = new Command("import-wordnet", "Convert WordNet 3.0's data.noun/index.noun into the compact archive shipped in datasets/wordnet/.") { dictionary, output };
+        command.SetAction(parse => CommandOutput.Run(parse, null, console =>
+        {
+            var synsets = WordNetDictionaryReader.ReadNouns(parse.GetValue(dictionary)!);
+            var hierarchy = WordNetNouns.ToHierarchy(synsets, parse.GetValue(dictionary));
+            string path = parse.GetValue(output)!;
+            AtomicFile.Write(path, stream => WordNetNouns.WriteArchive(synsets, stream));
+            console.Out.WriteLine($"wrote {synsets.Count:N0} synsets, {hierarchy.EdgeCount:N0} edges to {path}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var hierarchy = CommonOptions.Hierarchy();
+        var output = new Option<string>("--out") { Description = "The edge-list file to write (child<TAB>parent per line).", Required = true };
+        var command = new Command("export", "Write a hierarchy in the edge-list format.") { hierarchy, output };
+        command.SetAction(parse => CommandOutput.Run(parse, null, console =>
+        {
+            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
+            string path = parse.GetValue(output)!;
+            AtomicFile.WriteText(path, writer => EdgeListReader.Write(loaded, writer));
+            console.Out.WriteLine($"wrote {loaded.Count:N0} nodes, {loaded.EdgeCount:N0} edges to {path}");
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace HierRetrieval.Cli.Commands;
+
+/// <summary>The root command: <c>hierret</c> and its subcommands.</summary>
+internal static class HierretCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("hierret: hierarchical retrieval with dual encoders (HierRetrieval.MLNet).");
+        root.Add(DataCommand.Create());
+        
+        
+        return root;
+    }
+}

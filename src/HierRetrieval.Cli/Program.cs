@@ -1,0 +1,3 @@
+using HierRetrieval.Cli.Commands;
+
+return HierretCommand.Create().Parse(args).Invoke();

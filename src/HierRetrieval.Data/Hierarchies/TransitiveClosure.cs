@@ -1,0 +1,111 @@
+namespace HierRetrieval.Data.Hierarchies;
+
+/// <summary>
+/// The transitive closure of a hierarchy: for every node q, its ancestors with the shortest number of
+/// child -> parent hops to each. The match set of q is S(q) = {q} ∪ ancestors(q) (distance 0 for q itself).
+/// Stored compactly: the ancestors of q, ascending by index, are <see cref="AncestorsOf"/>(q) and their
+/// distances <see cref="DistancesOf"/>(q).
+/// </summary>
+public sealed class TransitiveClosure
+{
+    private readonly int[] _offsets;
+    private readonly int[] _ancestors;
+    private readonly int[] _distances;
+
+    private TransitiveClosure(int[] offsets, int[] ancestors, int[] distances)
+    {
+        _offsets = offsets;
+        _ancestors = ancestors;
+        _distances = distances;
+        MaxDistance = distances.Length == 0 ? 0 : distances.Max();
+        int maxAncestors = 0;
+        for (int q = 0; q < NodeCount; q++)
+        {
+            maxAncestors = Math.Max(maxAncestors, offsets[q + 1] - offsets[q]);
+        }
+
+        MaxMatchSetSize = maxAncestors + 1;
+    }
+
+    /// <summary>Number of nodes.</summary>
+    public int NodeCount => _offsets.Length - 1;
+
+    /// <summary>Number of (node, ancestor) pairs, self pairs not counted.</summary>
+    public long PairCount => _ancestors.Length;
+
+    /// <summary>Largest distance of any (node, ancestor) pair.</summary>
+    public int MaxDistance { get; }
+
+    /// <summary>Largest match set size |S(q)|.</summary>
+    public int MaxMatchSetSize { get; }
+
+    /// <summary>Ancestors of <paramref name="node"/> (itself excluded), ascending by index.</summary>
+    public ReadOnlySpan<int> AncestorsOf(int node) => _ancestors.AsSpan(_offsets[node], _offsets[node + 1] - _offsets[node]);
+
+    /// <summary>Shortest distances to the ancestors returned by <see cref="AncestorsOf"/>, position by position.</summary>
+    public ReadOnlySpan<int> DistancesOf(int node) => _distances.AsSpan(_offsets[node], _offsets[node + 1] - _offsets[node]);
+
+    /// <summary>|S(q)|: the node itself plus its ancestors.</summary>
+    public int MatchSetSize(int node) => _offsets[node + 1] - _offsets[node] + 1;
+
+    /// <summary>Shortest child -> parent distance from <paramref name="query"/> to <paramref name="document"/>: 0 for the node itself, -1 if not an ancestor.</summary>
+    public int Distance(int query, int document)
+    {
+        if (query == document)
+        {
+            return 0;
+        }
+
+        int at = AncestorsOf(query).BinarySearch(document);
+        return at >= 0 ? _distances[_offsets[query] + at] : -1;
+    }
+
+    /// <summary>Whether <paramref name="document"/> is in S(<paramref name="query"/>).</summary>
+    public bool IsMatch(int query, int document) => Distance(query, document) >= 0;
+
+    /// <summary>Breadth-first search up the parent edges from every node.</summary>
+    internal static TransitiveClosure Compute(ParentGraph graph)
+    {
+        int n = graph.NodeCount;
+        int[] offsets = new int[n + 1];
+        var ancestors = new List<int>(n * 4);
+        var distances = new List<int>(n * 4);
+        int[] seen = new int[n];
+        Array.Fill(seen, -1);
+        int[] queue = new int[n];
+        int[] depth = new int[n];
+        for (int q = 0; q < n; q++)
+        {
+            int head = 0, tail = 0;
+            seen[q] = q;
+            queue[tail++] = q;
+            depth[q] = 0;
+            while (head < tail)
+            {
+                int node = queue[head++];
+                foreach (int p in graph.ParentsOf(node))
+                {
+                    if (seen[p] != q)
+                    {
+                        seen[p] = q;
+                        depth[p] = depth[node] + 1;
+                        queue[tail++] = p;
+                    }
+                }
+            }
+
+            int start = ancestors.Count;
+            for (int i = 1; i < tail; i++)
+            {
+                ancestors.Add(queue[i]);
+                distances.Add(depth[queue[i]]);
+            }
+
+            offsets[q + 1] = ancestors.Count;
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ancestors)[start..]
+                .Sort(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(distances)[start..]);
+        }
+
+        return new TransitiveClosure(offsets, [.. ancestors], [.. distances]);
+    }
+}
