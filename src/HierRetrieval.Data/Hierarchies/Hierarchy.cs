@@ -35,6 +35,8 @@ public sealed class Hierarchy
     /// <summary>Number of nodes.</summary>
     public int Count => _ids.Length;
 
+    internal ParentGraph Parents => _parents;
+
     /// <summary>Number of distinct (child, parent) edges.</summary>
     public int EdgeCount => _parents.EdgeCount;
 

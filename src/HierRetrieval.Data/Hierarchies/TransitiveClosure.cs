@@ -63,6 +63,9 @@ public sealed class TransitiveClosure
     /// <summary>Whether <paramref name="document"/> is in S(<paramref name="query"/>).</summary>
     public bool IsMatch(int query, int document) => Distance(query, document) >= 0;
 
+    /// <summary>Computes the closure of <paramref name="hierarchy"/> afresh (<see cref="Hierarchy.Closure"/> caches it).</summary>
+    public static TransitiveClosure Compute(Hierarchy hierarchy) => Compute(hierarchy.Parents);
+
     /// <summary>Breadth-first search up the parent edges from every node.</summary>
     internal static TransitiveClosure Compute(ParentGraph graph)
     {
