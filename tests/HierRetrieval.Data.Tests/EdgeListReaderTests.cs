@@ -1,0 +1,107 @@
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Data.Hierarchies;
+using HierRetrieval.Tests.Shared;
+
+namespace HierRetrieval.Data.Tests;
+
+public class EdgeListReaderTests
+{
+    private static Hierarchy Parse(string text) => EdgeListReader.Read(new StringReader(text), "edges.tsv");
+
+    private static InvalidHierarchyException ParseError(string text) => Assert.Throws<InvalidHierarchyException>(() => Parse(text))!;
+
+    [Test]
+    public void Read_ValidFile_BuildsNodesEdgesAndSkipsCommentsAndBlanks()
+    {
+        var h = Parse("# a comment\n\ndog\tmammal\nmammal\tanimal\r\ncat\tmammal\nlonely\n");
+
+        Assert.That(h.Count, Is.EqualTo(5));
+        Assert.That(h.EdgeCount, Is.EqualTo(3));
+        Assert.That(h.ParentsOf(h.IndexOf("dog")).ToArray(), Is.EqualTo(new[] { h.IndexOf("mammal") }));
+        Assert.That(h.ParentsOf(h.IndexOf("lonely")).IsEmpty, Is.True);
+        Assert.That(h.GetStatistics().Roots, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Read_DuplicateEdges_MergedAndCounted()
+    {
+        var h = Parse("a\tb\na\tb\nb\tc\na\tb\n");
+
+        Assert.That(h.EdgeCount, Is.EqualTo(2));
+        Assert.That(h.DuplicateEdgeCount, Is.EqualTo(2));
+        Assert.That(h.GetStatistics().DuplicateEdges, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Read_TooManyFields_NamesFileLineAndReason()
+    {
+        var e = ParseError("a\tb\n# fine\na\tb\tc\n");
+
+        Assert.That(e.SourceName, Is.EqualTo("edges.tsv"));
+        Assert.That(e.LineNumber, Is.EqualTo(3));
+        Assert.That(e.Message, Does.StartWith("edges.tsv:3: expected 'child<TAB>parent'"));
+    }
+
+    [TestCase("a\t\n", "field 2 (parent) is empty")]
+    [TestCase("\tb\n", "field 1 (child) is empty")]
+    [TestCase("a \tb\n", "field 1 (child) has leading or trailing whitespace")]
+    public void Read_EmptyOrPaddedField_Rejected(string text, string reason)
+    {
+        var e = ParseError(text);
+
+        Assert.That(e.LineNumber, Is.EqualTo(1));
+        Assert.That(e.Reason, Is.EqualTo(reason));
+    }
+
+    [Test]
+    public void Read_SelfLoop_NamesNodeAndLine()
+    {
+        var e = ParseError("a\tb\nb\tb\n");
+
+        Assert.That(e.Message, Is.EqualTo("edges.tsv:2: self-loop: node 'b' is its own parent"));
+    }
+
+    [Test]
+    public void Read_Cycle_NamesTheNodesOnIt()
+    {
+        var e = ParseError("x\ta\na\tb\nb\tc\nc\ta\n");
+
+        Assert.That(e.Cycle, Has.Count.EqualTo(4));
+        Assert.That(e.Cycle[0], Is.EqualTo(e.Cycle[^1]));
+        Assert.That(e.Cycle.Distinct(), Is.EquivalentTo(new[] { "a", "b", "c" }));
+        Assert.That(e.Message, Does.Contain("cycle: "));
+        Assert.That(e.LineNumber, Is.Not.Null);
+    }
+
+    [TestCase("")]
+    [TestCase("# only comments\n\n   \n")]
+    public void Read_NoNodes_Rejected(string text)
+    {
+        Assert.That(ParseError(text).Message, Is.EqualTo("edges.tsv: empty hierarchy: no nodes or edges"));
+    }
+
+    [Test]
+    public void ReadFile_InvalidUtf8_NamesFile()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "bad.tsv");
+        File.WriteAllBytes(path, [(byte)'a', (byte)'\t', 0xff, 0xfe, (byte)'\n']);
+
+        var e = Assert.Throws<InvalidHierarchyException>(() => EdgeListReader.ReadFile(path))!;
+        Assert.That(e.Message, Does.StartWith(path).And.Contain("not valid UTF-8"));
+    }
+
+    [Test]
+    public void Write_ThenRead_RoundTrips()
+    {
+        var original = SyntheticHierarchies.RandomDag(200, 3, seed: 4);
+        var writer = new StringWriter();
+
+        EdgeListReader.Write(original, writer);
+        var reread = Parse(writer.ToString());
+
+        Assert.That(reread.Count, Is.EqualTo(original.Count));
+        Assert.That(reread.EdgeCount, Is.EqualTo(original.EdgeCount));
+        Assert.That(reread.Closure.PairCount, Is.EqualTo(original.Closure.PairCount));
+    }
+}

@@ -1,0 +1,73 @@
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Data.Hierarchies;
+
+namespace HierRetrieval.Data.Tests;
+
+public class TransitiveClosureTests
+{
+    [Test]
+    public void Closure_DagWithShortcut_KeepsShortestDistances()
+    {
+        // q -> a -> b -> root, plus the shortcut q -> b and a second parent a -> c -> root.
+        var builder = new HierarchyBuilder();
+        builder.AddEdge("q", "a");
+        builder.AddEdge("a", "b");
+        builder.AddEdge("b", "root");
+        builder.AddEdge("q", "b");
+        builder.AddEdge("a", "c");
+        builder.AddEdge("c", "root");
+        var h = builder.Build();
+        var closure = h.Closure;
+        int q = h.IndexOf("q");
+
+        Assert.That(closure.Distance(q, q), Is.EqualTo(0));
+        Assert.That(closure.Distance(q, h.IndexOf("a")), Is.EqualTo(1));
+        Assert.That(closure.Distance(q, h.IndexOf("b")), Is.EqualTo(1));
+        Assert.That(closure.Distance(q, h.IndexOf("c")), Is.EqualTo(2));
+        Assert.That(closure.Distance(q, h.IndexOf("root")), Is.EqualTo(2));
+        Assert.That(closure.Distance(h.IndexOf("root"), q), Is.EqualTo(-1));
+        Assert.That(closure.MatchSetSize(q), Is.EqualTo(5));
+        Assert.That(closure.PairCount, Is.EqualTo(4 + 3 + 1 + 1));
+        Assert.That(h.GetStatistics().MaxDepth, Is.EqualTo(3));
+        Assert.That(h.GetStatistics().MultiParentNodes, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void PerfectTree_CountsMatchFormula()
+    {
+        var tree = SyntheticHierarchies.PerfectTree(branching: 3, height: 4);
+        var stats = tree.GetStatistics();
+
+        Assert.That(stats.Nodes, Is.EqualTo(1 + 3 + 9 + 27));
+        Assert.That(stats.Leaves, Is.EqualTo(27));
+        Assert.That(stats.ClosurePairs, Is.EqualTo(3 + (9 * 2) + (27 * 3)));
+        Assert.That(stats.MaxMatchSetSize, Is.EqualTo(4));
+        Assert.That(stats.MaxDepth, Is.EqualTo(3));
+    }
+
+    [Test]
+    public void RandomDag_SameSeedSameGraph_MultiParentAndAcyclic()
+    {
+        var a = SyntheticHierarchies.RandomDag(500, 3, seed: 11);
+        var b = SyntheticHierarchies.RandomDag(500, 3, seed: 11);
+        var c = SyntheticHierarchies.RandomDag(500, 3, seed: 12);
+
+        Assert.That(a.GetStatistics(), Is.EqualTo(b.GetStatistics()));
+        Assert.That(a.GetStatistics().ClosurePairs, Is.Not.EqualTo(c.GetStatistics().ClosurePairs));
+        Assert.That(a.GetStatistics().MultiParentNodes, Is.GreaterThan(50));
+        Assert.That(a.GetStatistics().MaxDepth, Is.GreaterThan(3));
+        Assert.That(a.TopologicalOrder.Length, Is.EqualTo(500));
+    }
+
+    [Test]
+    public void Subtree_KeepsDescendantsAndDropsExcluded()
+    {
+        var tree = SyntheticHierarchies.PerfectTree(2, 4);
+
+        var sub = tree.Subtree("r.0", exclude: ["r.0.1.0"]);
+
+        Assert.That(sub.Count, Is.EqualTo(6));
+        Assert.That(sub.GetStatistics().Roots, Is.EqualTo(1));
+        Assert.That(sub.TryGetIndex("r.0.1.0", out _), Is.False);
+    }
+}
