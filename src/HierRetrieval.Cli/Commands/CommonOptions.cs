@@ -17,12 +17,7 @@ internal static class CommonOptions
 
     public static Option<int> Seed(string what) => new("--seed") { Description = $"Seed of {what}.", DefaultValueFactory = _ => 0 };
 
-    public static Option<int> Threads() => new("--threads")
-    {
-        Description = "Worker threads (default: all cores).",
-        DefaultValueFactory = _ => Environment.ProcessorCount,
-        Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--threads must be at least 1"); } } },
-    };
+    public static Option<int> Threads() => AtLeast("--threads", 1, "Worker threads (default: all cores).", Environment.ProcessorCount);
 
     /// <summary>An integer option that must be at least <paramref name="minimum"/>; the parser reports a violation naming the option.</summary>
     public static Option<int> AtLeast(string name, int minimum, string description, int? defaultValue = null, bool required = false)
@@ -33,11 +28,30 @@ internal static class CommonOptions
             option.DefaultValueFactory = _ => value;
         }
 
-        option.Validators.Add(r =>
+        return Require(option, v => v >= minimum, v => $"{name} must be at least {minimum}, got {v}");
+    }
+
+    /// <summary>
+    /// Adds a validator that reports <paramref name="message"/> when a given value fails <paramref name="valid"/>.
+    /// A value that does not convert to <typeparamref name="T"/> is left to the parser's own error.
+    /// </summary>
+    public static Option<T> Require<T>(Option<T> option, Func<T, bool> valid, Func<T, string> message)
+    {
+        option.Validators.Add(result =>
         {
-            if (r.GetValueOrDefault<int>() < minimum)
+            T value;
+            try
             {
-                r.AddError($"{name} must be at least {minimum}, got {r.GetValueOrDefault<int>()}");
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+
+            if (!valid(value))
+            {
+                result.AddError(message(value));
             }
         });
         return option;

@@ -57,8 +57,10 @@ internal static class ConstructCommand
 
     private static Command Study()
     {
-        var target = new Option<double>("--target") { Description = "Overall recall the dimension must reach.", DefaultValueFactory = _ => 0.95 };
-        target.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 1) { r.AddError("--target must be in (0, 1]"); } });
+        var target = CommonOptions.Require(
+            new Option<double>("--target") { Description = "Overall recall the dimension must reach.", DefaultValueFactory = _ => 0.95 },
+            v => v is > 0 and <= 1,
+            v => $"--target must be in (0, 1], got {v}");
         var seeds = CommonOptions.AtLeast("--seeds", 1, "Constructions averaged at each dimension.", defaultValue: 3);
         var heights = new Option<int[]>("--heights") { Description = "Tree heights H of the first series (W = --branching).", DefaultValueFactory = _ => [2, 3, 4, 5, 6, 7, 8, 9, 10], AllowMultipleArgumentsPerToken = true };
         var branching = CommonOptions.AtLeast("--branching", 2, "W of the height series.", defaultValue: 2);

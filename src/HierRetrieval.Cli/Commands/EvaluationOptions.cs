@@ -10,17 +10,15 @@ internal sealed class EvaluationOptions
 {
     public Option<int> K { get; } = CommonOptions.AtLeast("--k", 1, "The k of recall@k.", defaultValue: 10);
 
-    public Option<int?> Queries { get; } = new("--queries")
-    {
-        Description = "Evaluate this many queries drawn at random (with --seed) instead of all.",
-        Validators = { r => { if (r.GetValueOrDefault<int?>() is < 1) { r.AddError("--queries must be at least 1"); } } },
-    };
+    public Option<int?> Queries { get; } = CommonOptions.Require(
+        new Option<int?>("--queries") { Description = "Evaluate this many queries drawn at random (with --seed) instead of all." },
+        v => v is null or >= 1,
+        v => $"--queries must be at least 1, got {v}");
 
-    public Option<int?> BucketCap { get; } = new("--bucket-cap")
-    {
-        Description = "Report pairs at this distance or more in one bucket.",
-        Validators = { r => { if (r.GetValueOrDefault<int?>() is < 0) { r.AddError("--bucket-cap must be at least 0"); } } },
-    };
+    public Option<int?> BucketCap { get; } = CommonOptions.Require(
+        new Option<int?>("--bucket-cap") { Description = "Report pairs at this distance or more in one bucket." },
+        v => v is null or >= 0,
+        v => $"--bucket-cap must be at least 0, got {v}");
 
     public void AddTo(Command command)
     {

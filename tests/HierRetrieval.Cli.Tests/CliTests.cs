@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Text.Json;
+using HierRetrieval.Cli.Commands;
+using HierRetrieval.Tests.Shared;
+
+namespace HierRetrieval.Cli.Tests;
+
+public class CliTests
+{
+    private static (int Exit, string Out, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = HierretCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static IEnumerable<string[]> CommandPaths(Command command, string[] prefix)
+    {
+        yield return prefix;
+        foreach (var sub in command.Subcommands)
+        {
+            foreach (var path in CommandPaths(sub, [.. prefix, sub.Name]))
+            {
+                yield return path;
+            }
+        }
+    }
+
+    [Test]
+    public void Help_EveryCommand_PrintsUsageAndExitsZero()
+    {
+        var paths = CommandPaths(HierretCommand.Create(), []).ToList();
+        Assert.That(paths.Select(p => string.Join(' ', p)), Is.SupersetOf(new[] { "data stats", "data import-wordnet", "data export", "construct", "construct study", "bench closure", "bench index" }));
+        foreach (var path in paths)
+        {
+            var (exit, output, _) = Run([.. path, "--help"]);
+            Assert.That(exit, Is.EqualTo(0), string.Join(' ', path));
+            Assert.That(output, Does.Contain("Usage:"), string.Join(' ', path));
+        }
+    }
+
+    [Test]
+    public void DataStats_Json_HasTheDocumentedFields()
+    {
+        var (exit, output, _) = Run("data", "stats", "--hierarchy", "wordnet-mammals", "--json");
+
+        Assert.That(exit, Is.EqualTo(0));
+        using var json = JsonDocument.Parse(output);
+        Assert.That(json.RootElement.GetProperty("nodes").GetInt32(), Is.EqualTo(1180));
+        Assert.That(json.RootElement.GetProperty("edges").GetInt32(), Is.GreaterThan(1000));
+        Assert.That(json.RootElement.GetProperty("closurePairs").GetInt64(), Is.EqualTo(6540));
+        Assert.That(json.RootElement.GetProperty("multiParentNodes").GetInt32(), Is.GreaterThanOrEqualTo(0));
+        Assert.That(json.RootElement.GetProperty("maxDepth").GetInt32(), Is.GreaterThan(5));
+    }
+
+    [Test]
+    public void DataStats_MalformedFile_ReportsFileLineAndExitsNonZero()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("edges.tsv", "a\tb\nb\tc\td\n");
+
+        var (exit, output, error) = Run("data", "stats", "--hierarchy", path);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(output, Is.Empty);
+        Assert.That(error, Does.StartWith($"error: {path}:2: expected 'child<TAB>parent'"));
+    }
+
+    [Test]
+    public void DataStats_Cycle_NamesNodes()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("edges.tsv", "a\tb\nb\ta\n");
+
+        var (exit, _, error) = Run("data", "stats", "--hierarchy", path);
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("cycle: ").And.Contain("a -> b").Or.Contain("b -> a"));
+    }
+
+    [Test]
+    public void DataStats_UnknownHierarchy_ExplainsTheForms()
+    {
+        var (exit, _, error) = Run("data", "stats", "--hierarchy", "no-such-file.tsv");
+
+        Assert.That(exit, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("not a built-in name").And.Contain("wordnet-nouns"));
+    }
+
+    [Test]
+    public void DataExport_ThenStats_RoundTrips()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, "out", "tree.tsv");
+
+        Assert.That(Run("data", "export", "--hierarchy", "tree:W=3,H=4", "--out", path).Exit, Is.EqualTo(0));
+        var (exit, output, _) = Run("data", "stats", "--hierarchy", path, "--json");
+
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("nodes").GetInt32(), Is.EqualTo(40));
+    }
+
+    [Test]
+    public void Construct_Json_PrintsTheEvaluationReport()
+    {
+        var (exit, output, error) = Run("construct", "--hierarchy", "tree:W=3,H=4", "--dim", "128", "--seed", "1", "--json");
+
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.That(root.GetProperty("metric").GetString(), Is.EqualTo("recall@|S(q)|"));
+        Assert.That(root.GetProperty("overall").GetDouble(), Is.EqualTo(1.0));
+        Assert.That(root.GetProperty("queries").GetInt32(), Is.EqualTo(40));
+        Assert.That(root.GetProperty("byDistance").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "0", "1", "2", "3" }));
+        foreach (string field in new[] { "pairs", "min", "minDistance", "map", "meanRank" })
+        {
+            Assert.That(root.TryGetProperty(field, out _), Is.True, field);
+        }
+    }
+
+    [Test]
+    public void Construct_QuerySubset_EvaluatesThatManyQueries()
+    {
+        var (exit, output, _) = Run("construct", "--hierarchy", "tree:W=3,H=4", "--dim", "8", "--queries", "7", "--json");
+
+        Assert.That(exit, Is.EqualTo(0));
+        Assert.That(JsonDocument.Parse(output).RootElement.GetProperty("queries").GetInt32(), Is.EqualTo(7));
+    }
+
+    [TestCase("--dim", "0", "--dim must be at least 1")]
+    [TestCase("--dim", "abc", "abc")]
+    public void Construct_BadDimension_ParseErrorNamesOption(string option, string value, string message)
+    {
+        var (exit, _, error) = Run("construct", "--hierarchy", "tree:W=2,H=3", option, value);
+
+        Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(error, Does.Contain(message));
+    }
+
+    [Test]
+    public void Construct_MissingDimension_IsAnError()
+    {
+        var (exit, _, error) = Run("construct", "--hierarchy", "tree:W=2,H=3");
+
+        Assert.That(exit, Is.Not.EqualTo(0));
+        Assert.That(error, Does.Contain("--dim"));
+    }
+
+    [Test]
+    public void BenchClosure_Json_ReportsPairsAndTimes()
+    {
+        var (exit, output, _) = Run("bench", "closure", "--hierarchy", "tree:W=2,H=6", "--repeats", "2", "--json");
+
+        Assert.That(exit, Is.EqualTo(0));
+        using var json = JsonDocument.Parse(output);
+        Assert.That(json.RootElement.GetProperty("closurePairs").GetInt64(), Is.EqualTo(2 + (4 * 2) + (8 * 3) + (16 * 4) + (32 * 5)));
+        Assert.That(json.RootElement.GetProperty("bestSeconds").GetDouble(), Is.GreaterThan(0));
+    }
+}
