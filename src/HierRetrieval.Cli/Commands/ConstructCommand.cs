@@ -66,7 +66,7 @@ internal static class ConstructCommand
         var branching = CommonOptions.AtLeast("--branching", 2, "W of the height series.", defaultValue: 2);
         var branchings = new Option<int[]>("--branchings") { Description = "Branching factors W of the second series (H = --height).", DefaultValueFactory = _ => [2, 3, 4, 6, 8, 11, 16], AllowMultipleArgumentsPerToken = true };
         var height = CommonOptions.AtLeast("--height", 2, "H of the branching series.", defaultValue: 4);
-        var outFolder = new Option<string?>("--out") { Description = "Folder for construction-study.md and construction-study.svg (nothing written when omitted)." };
+        var outFolder = new Option<string?>("--out") { Description = "Folder for construction-study-results.md and construction-study.svg (nothing written when omitted)." };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("study", "Find the smallest dimension reaching the target recall on perfect trees, varying H and W, and fit the slopes.")
@@ -90,11 +90,12 @@ internal static class ConstructCommand
                 }
             });
             var study = ConstructionStudy.Run(parse.GetValue(branching), parse.GetValue(heights)!, parse.GetValue(height), parse.GetValue(branchings)!, options, progress);
-            string command = $"hierret construct study --target {options.TargetRecall.ToString(CultureInfo.InvariantCulture)} --seeds {options.Seeds}";
+            string command = string.Create(CultureInfo.InvariantCulture,
+                $"hierret construct study --target {options.TargetRecall} --seeds {options.Seeds} --branching {parse.GetValue(branching)} --heights {string.Join(' ', parse.GetValue(heights)!)} --height {parse.GetValue(height)} --branchings {string.Join(' ', parse.GetValue(branchings)!)}");
             var report = StudyReport.Markdown(study, command, clock.Elapsed);
             if (parse.GetValue(outFolder) is { } folder)
             {
-                AtomicFile.WriteText(Path.Combine(folder, "construction-study.md"), w => w.Write(report));
+                AtomicFile.WriteText(Path.Combine(folder, "construction-study-results.md"), w => w.Write(report));
                 AtomicFile.WriteText(Path.Combine(folder, "construction-study.svg"), w => w.Write(StudyReport.Svg(study)));
             }
 
