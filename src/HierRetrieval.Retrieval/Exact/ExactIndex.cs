@@ -39,10 +39,7 @@ public sealed class ExactIndex : IVectorIndex
     public void Add(ReadOnlySpan<float> vectors)
     {
         CheckRows(vectors, "documents");
-        foreach (float v in vectors)
-        {
-            _documents.Add(v);
-        }
+        _documents.AddRange(vectors);
 
         Count += vectors.Length / Dimension;
         _packed = null;

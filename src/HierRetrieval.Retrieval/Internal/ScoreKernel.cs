@@ -42,8 +42,7 @@ internal static class ScoreKernel
     {
         int width = PanelWidth;
         int panels = (count + width - 1) / width;
-        float[] packed = GC.AllocateUninitializedArray<float>(panels * width * dimension);
-        Array.Clear(packed);
+        float[] packed = new float[panels * width * dimension];
         for (int doc = 0; doc < count; doc++)
         {
             int panel = doc / width, lane = doc % width;
