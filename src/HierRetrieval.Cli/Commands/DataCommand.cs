@@ -53,15 +53,15 @@ internal static class DataCommand
             Description = "WordNet 3.0 dictionary folder holding data.noun and index.noun.",
             DefaultValueFactory = _ => WordNetDictionaryReader.DebianDictionaryFolder,
         };
-        var output = new Option<string>("--out") { Description = "The archive to write (gzip-compressed TSV).", Required = true };
-        var command = new Command("import-wordnet", "Convert WordNet 3.0's data.noun/index.noun into the compact archive shipped in datasets/wordnet/.") { dictionary, output };
-        command.SetAction(parse => CommandOutput.Run(parse, null, console =>
+        var archive = new Option<string>("--out") { Description = "The archive to write (gzip-compressed TSV).", Required = true };
+        var command = new Command("import-wordnet", "Convert WordNet 3.0's data.noun/index.noun into the compact archive shipped in datasets/wordnet/.") { dictionary, archive };
+        command.SetAction(parse => CommandOutput.Run(parse, null, output =>
         {
             var synsets = WordNetDictionaryReader.ReadNouns(parse.GetValue(dictionary)!);
             var hierarchy = WordNetNouns.ToHierarchy(synsets, parse.GetValue(dictionary));
-            string path = parse.GetValue(output)!;
+            string path = parse.GetValue(archive)!;
             AtomicFile.Write(path, stream => WordNetNouns.WriteArchive(synsets, stream));
-            console.Out.WriteLine($"wrote {synsets.Count:N0} synsets, {hierarchy.EdgeCount:N0} edges to {path}");
+            output.Out.WriteLine($"wrote {synsets.Count:N0} synsets, {hierarchy.EdgeCount:N0} edges to {path}");
             return 0;
         }));
         return command;
@@ -70,14 +70,14 @@ internal static class DataCommand
     private static Command Export()
     {
         var hierarchy = CommonOptions.Hierarchy();
-        var output = new Option<string>("--out") { Description = "The edge-list file to write (child<TAB>parent per line).", Required = true };
-        var command = new Command("export", "Write a hierarchy in the edge-list format.") { hierarchy, output };
-        command.SetAction(parse => CommandOutput.Run(parse, null, console =>
+        var edgeList = new Option<string>("--out") { Description = "The edge-list file to write (child<TAB>parent per line).", Required = true };
+        var command = new Command("export", "Write a hierarchy in the edge-list format.") { hierarchy, edgeList };
+        command.SetAction(parse => CommandOutput.Run(parse, null, output =>
         {
             var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
-            string path = parse.GetValue(output)!;
+            string path = parse.GetValue(edgeList)!;
             AtomicFile.WriteText(path, writer => EdgeListReader.Write(loaded, writer));
-            console.Out.WriteLine($"wrote {loaded.Count:N0} nodes, {loaded.EdgeCount:N0} edges to {path}");
+            output.Out.WriteLine($"wrote {loaded.Count:N0} nodes, {loaded.EdgeCount:N0} edges to {path}");
             return 0;
         }));
         return command;
