@@ -54,12 +54,12 @@ public sealed class HierarchyEvaluator
         var results = new QueryResult[groups.Length];
         int batch = _options.QueryBatchSize;
         float[] scores = new float[(long)Math.Min(batch, groups.Length) * n];
-        var stamps = new ThreadLocal<int[]>(() => new int[n]);
+        using var stamps = new ThreadLocal<int[]>(() => new int[n]);
         for (int start = 0; start < groups.Length; start += batch)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(batch, groups.Length - start);
-            int[] queryNodes = [.. groups.AsSpan(start, count).ToArray().Select(g => g.Query)];
+            int[] queryNodes = [.. groups.Skip(start).Take(count).Select(g => g.Query)];
             index.ComputeScores(embeddings.Queries.SelectRows(queryNodes).Values, scores, cancellationToken);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancellationToken };
             Parallel.For(0, count, parallel, i =>
@@ -92,6 +92,8 @@ public sealed class HierarchyEvaluator
     /// <summary>
     /// Ranks one query's evaluated documents R against all others in one pass: documents scoring at least the lowest
     /// score in R are located among R (sorted best first) by binary search, counted as other matches or non-matches.
+    /// <paramref name="stamp"/> is the thread's scratch array: after marking, stamp[d] == mark means d is another
+    /// match of q and stamp[d] == -mark means d is evaluated (marks are unique per query, so nothing is cleared).
     /// </summary>
     private QueryResult RankQuery(TransitiveClosure closure, QueryGroup group, PairSet pairs, ReadOnlySpan<float> scores, int[] stamp, int mark)
     {
@@ -111,13 +113,16 @@ public sealed class HierarchyEvaluator
 
         Array.Sort(evaluated, static (x, y) => x.Score != y.Score ? y.Score.CompareTo(x.Score) : x.Document.CompareTo(y.Document));
         int r = evaluated.Length;
-        var isEvaluated = new HashSet<int>(evaluated.Select(p => p.Document));
+        foreach (var pair in evaluated)
+        {
+            stamp[pair.Document] = -mark;
+        }
         int[] otherMatchesAbove = new int[r + 1];
         int[] nonMatchesAbove = new int[r + 1];
         float floor = evaluated[^1].Score;
         foreach (int doc in IndexesAtLeast(scores, floor))
         {
-            if (isEvaluated.Contains(doc))
+            if (stamp[doc] == -mark)
             {
                 continue;
             }
