@@ -10,6 +10,7 @@ internal static class HierretCommand
         var root = new RootCommand("hierret: hierarchical retrieval with dual encoders (HierRetrieval.MLNet).");
         root.Add(DataCommand.Create());
         root.Add(ConstructCommand.Create());
+        root.Add(TrainCommand.Create());
         root.Add(BenchCommand.Create());
         return root;
     }

@@ -18,11 +18,14 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, bool js
 
     public TextWriter Error { get; } = error;
 
+    /// <summary>Whether standard error is a terminal (progress displays are drawn only there).</summary>
+    public bool Interactive { get; } = interactive;
+
     /// <summary>Whether the result is printed as JSON (and progress is suppressed).</summary>
     public bool Json { get; } = json;
 
     /// <summary>A progress display on standard error, only for a terminal and outside JSON mode.</summary>
-    public TerminalProgress Progress(string label) => new(Error, label, enabled: interactive && !Json);
+    public TerminalProgress Progress(string label) => new(Error, label, enabled: Interactive && !Json);
 
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 

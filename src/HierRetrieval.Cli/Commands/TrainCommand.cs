@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using HierRetrieval.Cli.Terminal;
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Data.IO;
+using HierRetrieval.Data.Pairs;
+using HierRetrieval.Evaluation;
+using HierRetrieval.Evaluation.Reporting;
+using HierRetrieval.Training;
+using HierRetrieval.Training.Models;
+using HierRetrieval.Training.Recipes;
+using Microsoft.Extensions.Logging;
+
+namespace HierRetrieval.Cli.Commands;
+
+/// <summary><c>hierret train</c>: trains a dual encoder with a recipe, writes the model and its curve, and prints the test report.</summary>
+internal static class TrainCommand
+{
+    /// <summary>Recipe names on the command line.</summary>
+    public static readonly IReadOnlyDictionary<string, TrainingRecipe> Recipes = new Dictionary<string, TrainingRecipe>
+    {
+        ["standard"] = TrainingRecipe.Standard,
+        ["rebalanced"] = TrainingRecipe.Rebalanced,
+        ["pretrain-finetune"] = TrainingRecipe.PretrainFinetune,
+    };
+
+    private static readonly DualEncoderTrainerOptions Defaults = new();
+
+    public static Command Create()
+    {
+        var hierarchy = CommonOptions.Hierarchy();
+        var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension d.", Defaults.Dimension);
+        var recipe = new Option<string>("--recipe") { Description = "The training recipe.", DefaultValueFactory = _ => "pretrain-finetune" };
+        recipe.AcceptOnlyFromAmong([.. Recipes.Keys]);
+        var outFolder = new Option<string>("--out") { Description = "Folder for the model, the checkpoint and the training curve.", Required = true, HelpName = "dir" };
+        var seed = CommonOptions.Seed("the pair split, initial values, batches and negatives");
+        var steps = CommonOptions.AtLeast("--steps", 1, "Steps of pretraining (or of the only stage).", Defaults.Steps);
+        var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Finetuning steps (pretrain-finetune).", Defaults.FinetuneSteps);
+        var threshold = CommonOptions.AtLeast("--threshold", 1, "Far pairs have at least this distance: the finetuning set, and what rebalancing oversamples.", Defaults.FarThreshold);
+        var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", Defaults.BatchSize);
+        var negatives = CommonOptions.AtLeast("--negatives", 0, "Random documents added to each batch as shared negatives.", Defaults.RandomNegatives);
+        var learningRate = Positive("--lr", "Learning rate of pretraining (or of the only stage).", Defaults.LearningRate);
+        var finetuneLearningRate = Positive("--finetune-lr", "Finetuning learning rate (default: --lr / 1000).", null);
+        var temperature = Positive("--temperature", "Temperature T of pretraining (logits = T x cosine).", Defaults.Temperature);
+        var finetuneTemperature = Positive("--finetune-temperature", "Temperature T of finetuning.", Defaults.FinetuneTemperature);
+        var farFraction = CommonOptions.Require(
+            new Option<double>("--far-fraction") { Description = "Fraction of each batch drawn from far pairs (rebalanced).", DefaultValueFactory = _ => Defaults.FarFraction },
+            v => v is >= 0 and <= 1,
+            v => $"--far-fraction must be between 0 and 1, got {v}");
+        var noMask = new Option<bool>("--no-mask") { Description = "Keep in-batch false negatives (true matches) as negatives." };
+        var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining.", Defaults.ValidationInterval);
+        var finetuneValidateEvery = CommonOptions.AtLeast("--finetune-validate-every", 1, "Steps between validation points in finetuning.", Defaults.FinetuneValidationInterval);
+        var validationQueries = CommonOptions.AtLeast("--validation-queries", 0, "Validation queries per point (0 = all).", Defaults.ValidationQueries);
+        var criterion = new Option<EarlyStoppingMetric>("--early-stopping") { Description = "Validation score that keeps the best finetuning checkpoint.", DefaultValueFactory = _ => Defaults.FinetuneEarlyStopping.Metric };
+        var minWeight = CommonOptions.Require(
+            new Option<double>("--min-weight") { Description = "Weight of min recall in the weighted criterion.", DefaultValueFactory = _ => Defaults.FinetuneEarlyStopping.MinWeight },
+            v => v is >= 0 and <= 1,
+            v => $"--min-weight must be between 0 and 1, got {v}");
+        var patience = CommonOptions.AtLeast("--patience", 0, "Validation points without improvement before a stage stops (0 = never).", Defaults.EarlyStopping.Patience);
+        var device = new Option<string>("--device") { Description = "Torch device: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var evaluation = new EvaluationOptions();
+        var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint and training curve to --out and print the test-split report. Run the same command again to resume a stopped run.")
+        {
+            hierarchy, dimension, recipe, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, learningRate, finetuneLearningRate,
+            temperature, finetuneTemperature, farFraction, noMask, validateEvery, finetuneValidateEvery, validationQueries, criterion, minWeight, patience,
+            device, threads, json,
+        };
+        command.Add(evaluation.K);
+        command.Add(evaluation.BucketCap);
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
+        {
+            var clock = Stopwatch.StartNew();
+            string hierarchyName = parse.GetValue(hierarchy)!;
+            var loaded = HierarchyCatalog.Load(hierarchyName);
+            var stopping = new EarlyStoppingCriterion { Patience = parse.GetValue(patience) };
+            var options = new DualEncoderTrainerOptions
+            {
+                Dimension = parse.GetValue(dimension),
+                Recipe = Recipes[parse.GetValue(recipe)!],
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                Device = parse.GetValue(device)!,
+                BatchSize = parse.GetValue(batchSize),
+                RandomNegatives = parse.GetValue(negatives),
+                MaskFalseNegatives = !parse.GetValue(noMask),
+                Steps = parse.GetValue(steps),
+                LearningRate = parse.GetValue(learningRate)!.Value,
+                Temperature = parse.GetValue(temperature)!.Value,
+                FarThreshold = parse.GetValue(threshold),
+                FinetuneSteps = parse.GetValue(finetuneSteps),
+                FinetuneLearningRate = parse.GetValue(finetuneLearningRate),
+                FinetuneTemperature = parse.GetValue(finetuneTemperature)!.Value,
+                FarFraction = parse.GetValue(farFraction),
+                ValidationInterval = parse.GetValue(validateEvery),
+                FinetuneValidationInterval = parse.GetValue(finetuneValidateEvery),
+                ValidationQueries = parse.GetValue(validationQueries),
+                EarlyStopping = stopping,
+                FinetuneEarlyStopping = stopping with { Metric = parse.GetValue(criterion), MinWeight = parse.GetValue(minWeight) },
+            };
+            var splitOptions = new PairSplitOptions { Seed = parse.GetValue(seed) };
+            var split = PairSplitter.Split(loaded.Closure, splitOptions);
+            string folder = parse.GetValue(outFolder)!;
+            Directory.CreateDirectory(folder);
+            TrainingResult result;
+            using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, LogLevel.Information))
+            using (var logging = LoggerFactory.Create(builder => builder.AddProvider(display).SetMinimumLevel(LogLevel.Information)))
+            {
+                var trainer = new DualEncoderTrainer(options, logging.CreateLogger<DualEncoderTrainer>());
+                try
+                {
+                    result = trainer.Train(loaded.Closure, split, Path.Combine(folder, "checkpoint.bin"), display, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    output.Error.WriteLine($"stopped: the checkpoint in {folder} holds the run so far; run the same command to resume");
+                    return 130;
+                }
+                catch (TrainingDivergedException e)
+                {
+                    output.Error.WriteLine($"error: {e.Message}");
+                    return 1;
+                }
+            }
+
+            new TrainedModel(loaded.Ids, result.Embeddings, new TrainingManifest(hierarchyName, options, splitOptions)).Save(Path.Combine(folder, TrainedModel.FileName));
+            result.Curve.WriteCsv(Path.Combine(folder, "training-curve.csv"));
+            string title = $"{hierarchyName}, d={options.Dimension}, {parse.GetValue(recipe)}";
+            AtomicFile.WriteText(Path.Combine(folder, "training-curve.svg"), w => w.Write(result.Curve.RenderSvg(title)));
+            var metrics = new HierarchyEvaluator(evaluation.EvaluatorOptions(parse, options.Threads)).Evaluate(loaded.Closure, result.Embeddings, split.Test);
+            AtomicFile.WriteText(Path.Combine(folder, "test-metrics.json"), w => w.Write(MetricsReport.ToJson(metrics)));
+            if (output.Json)
+            {
+                output.Out.WriteLine(MetricsReport.ToJson(metrics));
+                return 0;
+            }
+
+            output.Out.WriteLine($"{hierarchyName}: {loaded.Count:N0} nodes, d={options.Dimension}, {parse.GetValue(recipe)}, seed {options.Seed}; test split ({split.Test.Count:N0} pairs)");
+            foreach (var stage in result.Stages)
+            {
+                output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage.Name}: {stage.StepsRun:N0} steps, kept step {stage.BestStep:N0} (validation score {stage.BestScore:F4})"));
+            }
+
+            MetricsReport.WriteTable(metrics, output.Out);
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"({clock.Elapsed.TotalSeconds:F1} s; training {result.TrainingTime.TotalSeconds:F1} s, {result.PairsPerSecond:N0} pairs/s; model in {folder})"));
+            return 0;
+        })));
+        return command;
+    }
+
+    private static Option<double?> Positive(string name, string description, double? defaultValue)
+    {
+        var option = new Option<double?>(name) { Description = description };
+        if (defaultValue is double value)
+        {
+            option.DefaultValueFactory = _ => value;
+        }
+
+        return CommonOptions.Require(option, v => v is null or > 0, v => $"{name} must be positive, got {v}");
+    }
+}

@@ -1,0 +1,100 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using HierRetrieval.Data.IO;
+using HierRetrieval.Training.Reporting;
+using HierRetrieval.Training.Towers;
+using static TorchSharp.torch;
+
+namespace HierRetrieval.Training.Checkpoints;
+
+/// <summary>Where a run stands: the scalars a checkpoint holds besides the tensors.</summary>
+internal sealed class TrainingProgressState
+{
+    public string Fingerprint { get; set; } = "";
+    public int StageIndex { get; set; }
+    public int StageStep { get; set; }
+    public long StepsBeforeStage { get; set; }
+    public double LossSum { get; set; }
+    public int LossCount { get; set; }
+    public bool HasBest { get; set; }
+    public double BestScore { get; set; } = double.NegativeInfinity;
+    public int BestStageStep { get; set; }
+    public int PointsSinceBest { get; set; }
+    public bool StageStopped { get; set; }
+    public List<TrainingCurvePoint> Curve { get; set; } = [];
+    public List<StageSummary> CompletedStages { get; set; } = [];
+}
+
+/// <summary>
+/// Saves and restores a run: progress scalars as JSON, then each tower's state and the stage's best parameters as
+/// raw float32 tensors. Files are written atomically, so an interrupted save leaves the previous checkpoint.
+/// </summary>
+internal static class TrainingCheckpoint
+{
+    private const string Magic = "HierRetrieval.TrainingCheckpoint/1";
+    private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public static void Save(string path, TrainingProgressState state, IReadOnlyList<NamedTensor> tensors) =>
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(JsonSerializer.Serialize(state, JsonOptions));
+            writer.Write(tensors.Count);
+            foreach (var (name, tensor) in tensors)
+            {
+                using var host = tensor.detach().cpu().contiguous();
+                writer.Write(name);
+                writer.Write(host.shape.Length);
+                foreach (long size in host.shape)
+                {
+                    writer.Write(size);
+                }
+
+                writer.Write(MemoryMarshal.AsBytes(host.data<float>().ToArray().AsSpan()));
+            }
+        });
+
+    /// <summary>Reads a checkpoint into <paramref name="tensors"/> (matched by name and shape) and returns its progress.</summary>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint or does not fit these tensors.</exception>
+    public static TrainingProgressState Load(string path, IReadOnlyList<NamedTensor> tensors)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        if (reader.ReadString() != Magic)
+        {
+            throw new InvalidDataException($"{path}: not a training checkpoint");
+        }
+
+        var state = JsonSerializer.Deserialize<TrainingProgressState>(reader.ReadString(), JsonOptions)
+            ?? throw new InvalidDataException($"{path}: empty progress record");
+        var byName = tensors.ToDictionary(t => t.Name, t => t.Tensor);
+        int count = reader.ReadInt32();
+        if (count != byName.Count)
+        {
+            throw new InvalidDataException($"{path}: holds {count} tensors, the run has {byName.Count}");
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            string name = reader.ReadString();
+            long[] shape = new long[reader.ReadInt32()];
+            for (int s = 0; s < shape.Length; s++)
+            {
+                shape[s] = reader.ReadInt64();
+            }
+
+            if (!byName.TryGetValue(name, out var target) || !target.shape.SequenceEqual(shape))
+            {
+                throw new InvalidDataException($"{path}: tensor {name} [{string.Join(',', shape)}] does not fit this run");
+            }
+
+            float[] values = new float[shape.Aggregate(1L, (a, b) => a * b)];
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+            using var loaded = tensor(values, shape);
+            using var noGrad = no_grad();
+            target.copy_(loaded);
+        }
+
+        return state;
+    }
+}

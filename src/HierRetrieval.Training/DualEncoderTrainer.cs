@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using System.Text.Json;
+using HierRetrieval.Data.Hierarchies;
+using HierRetrieval.Data.Pairs;
+using HierRetrieval.Evaluation;
+using HierRetrieval.Retrieval;
+using HierRetrieval.Training.Batching;
+using HierRetrieval.Training.Checkpoints;
+using HierRetrieval.Training.Losses;
+using HierRetrieval.Training.Recipes;
+using HierRetrieval.Training.Reporting;
+using HierRetrieval.Training.Towers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace HierRetrieval.Training;
+
+/// <summary>
+/// Trains a dual encoder of two lookup-table towers on a hierarchy's matched pairs with the recipe of
+/// <see cref="DualEncoderTrainerOptions"/>: in-batch softmax with shared random negatives and false-negative
+/// masking, row-sparse Adam, validation on the validation split, early stopping that keeps each stage's best
+/// parameters, and resumable checkpoints.
+/// </summary>
+public sealed class DualEncoderTrainer
+{
+    private readonly DualEncoderTrainerOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a trainer.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public DualEncoderTrainer(DualEncoderTrainerOptions options, ILogger? logger = null)
+    {
+        options.Validate();
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Trains on <paramref name="split"/>.Train, validating on <paramref name="split"/>.Validation.</summary>
+    /// <param name="closure">The hierarchy's closure: match sets for masking and evaluation.</param>
+    /// <param name="split">Training and validation pairs (the test pairs are not touched).</param>
+    /// <param name="checkpointPath">
+    /// Where to keep the checkpoint; when the file exists, training resumes from it (same options required), and the
+    /// result equals that of an uninterrupted run. Null runs without checkpoints.
+    /// </param>
+    /// <param name="progress">Receives progress after every step.</param>
+    /// <param name="cancellationToken">Stops between steps; the checkpoint is saved first.</param>
+    /// <exception cref="ArgumentException">The hierarchy has no pairs, or the recipe's far set is empty.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the checkpoint holds the run so far.</exception>
+    public TrainingResult Train(
+        TransitiveClosure closure,
+        PairSplit split,
+        string? checkpointPath = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (closure.PairCount == 0)
+        {
+            throw new ArgumentException("the hierarchy has no (child, ancestor) pairs: there is nothing to learn", nameof(closure));
+        }
+
+        var stages = RecipePlanner.Plan(_options, split.Train);
+        torch.set_num_threads(_options.Threads);
+        var device = ResolveDevice(_options.Device);
+        using var queries = new LookupTableTower(closure.NodeCount, _options.Dimension, _options.Seed, _options.InitialScale, device);
+        using var documents = new LookupTableTower(closure.NodeCount, _options.Dimension, _options.Seed + 1L, _options.InitialScale, device);
+        var run = new Run(this, closure, split, stages, queries, documents, device, checkpointPath);
+        return run.Execute(progress, cancellationToken);
+    }
+
+    private static Device ResolveDevice(string name)
+    {
+        var device = torch.device(name);
+        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+        {
+            throw new ArgumentException($"device {name} was requested but CUDA is not available on this machine", nameof(name));
+        }
+
+        return device;
+    }
+
+    /// <summary>One training run: the towers, the stages and the progress state.</summary>
+    private sealed class Run(
+        DualEncoderTrainer trainer,
+        TransitiveClosure closure,
+        PairSplit split,
+        IReadOnlyList<TrainingStage> stages,
+        LookupTableTower queries,
+        LookupTableTower documents,
+        Device device,
+        string? checkpointPath)
+    {
+        private readonly DualEncoderTrainerOptions _options = trainer._options;
+        private readonly ILogger _logger = trainer._logger;
+        private readonly PairSet _validation = SampleValidation(split.Validation, trainer._options);
+        private readonly FalseNegativeMask _mask = new(new ClosureMatchSets(closure), closure.NodeCount);
+        private readonly List<Tensor> _best = [.. queries.Parameters.Concat(documents.Parameters).Select(p => zeros_like(p.Tensor))];
+        private TrainingProgressState _state = new();
+        private double? _lastValidation;
+
+        public TrainingResult Execute(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        {
+            try
+            {
+                _state.Fingerprint = Fingerprint();
+                Resume();
+                long stepsRun = 0;
+                var clock = new Stopwatch();
+                while (_state.StageIndex < stages.Count)
+                {
+                    stepsRun += RunStage(stages[_state.StageIndex], clock, progress, cancellationToken);
+                }
+
+                var curve = new TrainingCurve();
+                _state.Curve.ForEach(curve.Add);
+                double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                return new TrainingResult(
+                    new NodeEmbeddings(queries.EmbedAll(), documents.EmbedAll()), curve, [.. _state.CompletedStages],
+                    stepsRun, clock.Elapsed, stepsRun * _options.BatchSize / seconds);
+            }
+            finally
+            {
+                _best.ForEach(t => t.Dispose());
+            }
+        }
+
+        private int RunStage(TrainingStage stage, Stopwatch clock, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+        {
+            var loss = new InBatchSoftmaxLoss(stage.Temperature, _options.TemperatureConvention);
+            int batch = _options.BatchSize;
+            var pairs = new MatchedPair[batch];
+            int[] queryItems = new int[batch];
+            int[] candidates = new int[batch + _options.RandomNegatives];
+            bool[] mask = new bool[queryItems.Length * candidates.Length];
+            if (_state.StageStep == 0 && !_state.StageStopped)
+            {
+                _logger.LogInformation("{Stage}: {Steps} steps at learning rate {LearningRate}, temperature {Temperature}", stage.Name, stage.Steps, stage.LearningRate, stage.Temperature);
+                Validate(stage);
+            }
+
+            int stepsRun = 0;
+            while (_state.StageStep < stage.Steps && !_state.StageStopped)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    SaveCheckpoint();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                clock.Start();
+                stage.Sampler.Fill(_state.StageStep, pairs);
+                for (int i = 0; i < batch; i++)
+                {
+                    queryItems[i] = pairs[i].Query;
+                    candidates[i] = pairs[i].Document;
+                }
+
+                var random = StepRandom.For(_options.Seed, 1000 + _state.StageIndex, _state.StageStep);
+                for (int i = batch; i < candidates.Length; i++)
+                {
+                    candidates[i] = random.Next(closure.NodeCount);
+                }
+
+                double value = Step(loss, stage, queryItems, candidates, mask);
+                clock.Stop();
+                if (!double.IsFinite(value))
+                {
+                    throw new TrainingDivergedException(
+                        $"{stage.Name} step {_state.StageStep + 1}: the loss became {value}; training stopped" +
+                        (checkpointPath is null ? "" : $" and the last good checkpoint {checkpointPath} was kept") +
+                        ". Try a lower learning rate or temperature.");
+                }
+
+                _state.StageStep++;
+                _state.LossSum += value;
+                _state.LossCount++;
+                stepsRun++;
+                progress?.Report(new TrainingProgress(stage.Name, _state.StageIndex, stages.Count, _state.StageStep, stage.Steps, value, _lastValidation));
+                if (_state.StageStep % stage.ValidationInterval == 0 || _state.StageStep == stage.Steps)
+                {
+                    Validate(stage);
+                    SaveCheckpoint();
+                }
+            }
+
+            FinishStage(stage);
+            return stepsRun;
+        }
+
+        private double Step(InBatchSoftmaxLoss loss, TrainingStage stage, int[] queryItems, int[] candidates, bool[] mask)
+        {
+            using var scope = NewDisposeScope();
+            using var queryStep = queries.Begin(queryItems);
+            using var documentStep = documents.Begin(candidates);
+            Tensor? falseNegatives = null;
+            if (_options.MaskFalseNegatives)
+            {
+                _mask.Build(queryItems, candidates, mask);
+                falseNegatives = tensor(mask, [queryItems.Length, candidates.Length]).to(device);
+            }
+
+            var value = loss.Compute(queryStep.Embeddings, documentStep.Embeddings, falseNegatives);
+            value.backward();
+            double result = value.item<float>();
+            if (double.IsFinite(result))
+            {
+                long step = _state.StageStep + 1L;
+                queryStep.Update(_options.Adam, stage.LearningRate, step);
+                documentStep.Update(_options.Adam, stage.LearningRate, step);
+            }
+
+            return result;
+        }
+
+        private void Validate(TrainingStage stage)
+        {
+            if (_validation.Count == 0)
+            {
+                return;
+            }
+
+            var metrics = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = _options.Threads })
+                .Evaluate(closure, new NodeEmbeddings(queries.EmbedAll(), documents.EmbedAll()), _validation);
+            double meanLoss = _state.LossCount == 0 ? double.NaN : _state.LossSum / _state.LossCount;
+            _state.LossSum = 0;
+            _state.LossCount = 0;
+            _state.Curve.Add(new TrainingCurvePoint(
+                _state.StepsBeforeStage + _state.StageStep, stage.Name, _state.StageStep, meanLoss, metrics.Overall, metrics.Min,
+                new SortedDictionary<int, double>(metrics.RecallByDistance.ToDictionary())));
+            _lastValidation = metrics.Overall;
+            double score = stage.EarlyStopping.Score(metrics);
+            if (score > _state.BestScore)
+            {
+                _state.BestScore = score;
+                _state.BestStageStep = _state.StageStep;
+                _state.PointsSinceBest = 0;
+                _state.HasBest = true;
+                CopyParameters(toBest: true);
+            }
+            else if (stage.EarlyStopping.Patience > 0 && ++_state.PointsSinceBest >= stage.EarlyStopping.Patience)
+            {
+                _state.StageStopped = true;
+            }
+
+            _logger.LogInformation(
+                "{Stage} step {Step}/{Steps}: loss {Loss:F4}, validation overall {Overall:P1}, min {Min:P1} (distance {MinDistance}), score {Score:F4}, best at step {BestStep}",
+                stage.Name, _state.StageStep, stage.Steps, meanLoss, metrics.Overall, metrics.Min, metrics.MinDistance, score, _state.BestStageStep);
+        }
+
+        private void FinishStage(TrainingStage stage)
+        {
+            if (_state.HasBest)
+            {
+                CopyParameters(toBest: false);
+                if (_state.BestStageStep != _state.StageStep)
+                {
+                    _logger.LogInformation("{Stage}: kept the parameters of step {BestStep} (validation score {Score:F4})", stage.Name, _state.BestStageStep, _state.BestScore);
+                }
+            }
+
+            _state.CompletedStages.Add(new StageSummary(stage.Name, _state.StageStep, _state.HasBest ? _state.BestStageStep : _state.StageStep, _state.HasBest ? _state.BestScore : double.NaN));
+            _state.StepsBeforeStage += _state.StageStep;
+            _state.StageIndex++;
+            _state.StageStep = 0;
+            _state.StageStopped = false;
+            _state.HasBest = false;
+            _state.BestScore = double.NegativeInfinity;
+            _state.BestStageStep = 0;
+            _state.PointsSinceBest = 0;
+            queries.ResetOptimizer();
+            documents.ResetOptimizer();
+            SaveCheckpoint();
+        }
+
+        private void CopyParameters(bool toBest)
+        {
+            using var noGrad = no_grad();
+            var parameters = queries.Parameters.Concat(documents.Parameters).Select(p => p.Tensor).ToList();
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                (toBest ? _best[i] : parameters[i]).copy_(toBest ? parameters[i] : _best[i]);
+            }
+        }
+
+        private List<NamedTensor> CheckpointTensors() =>
+        [
+            .. queries.State.Select(t => t with { Name = "query." + t.Name }),
+            .. documents.State.Select(t => t with { Name = "document." + t.Name }),
+            .. _best.Select((t, i) => new NamedTensor($"best.{i}", t)),
+        ];
+
+        private void SaveCheckpoint()
+        {
+            if (checkpointPath is not null)
+            {
+                TrainingCheckpoint.Save(checkpointPath, _state, CheckpointTensors());
+            }
+        }
+
+        private void Resume()
+        {
+            if (checkpointPath is null || !File.Exists(checkpointPath))
+            {
+                return;
+            }
+
+            string expected = _state.Fingerprint;
+            var state = TrainingCheckpoint.Load(checkpointPath, CheckpointTensors());
+            if (state.Fingerprint != expected)
+            {
+                throw new InvalidDataException(
+                    $"{checkpointPath}: the checkpoint belongs to a run with other settings or data; use the same settings, or another output folder");
+            }
+
+            _state = state;
+            _lastValidation = state.Curve.Count == 0 ? null : state.Curve[^1].Overall;
+            _logger.LogInformation("resumed from {Checkpoint}: stage {Stage}, step {Step}", checkpointPath, _state.StageIndex, _state.StageStep);
+        }
+
+        private string Fingerprint() => JsonSerializer.Serialize(new
+        {
+            Options = _options with { Threads = 0 },
+            _options.Threads,
+            closure.NodeCount,
+            closure.PairCount,
+            Train = split.Train.Count,
+            Validation = split.Validation.Count,
+        });
+
+        private static PairSet SampleValidation(PairSet validation, DualEncoderTrainerOptions options)
+        {
+            int[] all = validation.Queries();
+            if (options.ValidationQueries == 0 || all.Length <= options.ValidationQueries)
+            {
+                return validation;
+            }
+
+            var random = StepRandom.For(options.Seed, stream: 2000, index: 0);
+            var chosen = random.GetItems(all, all.Length).Distinct().Take(options.ValidationQueries).ToHashSet();
+            return validation.Where(p => chosen.Contains(p.Query));
+        }
+    }
+}

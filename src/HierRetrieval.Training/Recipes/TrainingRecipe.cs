@@ -1,0 +1,14 @@
+namespace HierRetrieval.Training.Recipes;
+
+/// <summary>How training pairs are scheduled.</summary>
+public enum TrainingRecipe
+{
+    /// <summary>One stage over all training pairs.</summary>
+    Standard,
+
+    /// <summary>One stage in which far pairs are oversampled at a mixing ratio.</summary>
+    Rebalanced,
+
+    /// <summary>Pretrain on all training pairs, then finetune on far pairs at a low learning rate and a high temperature.</summary>
+    PretrainFinetune,
+}

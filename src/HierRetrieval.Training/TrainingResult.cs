@@ -1,0 +1,21 @@
+using HierRetrieval.Retrieval;
+using HierRetrieval.Training.Reporting;
+
+namespace HierRetrieval.Training;
+
+/// <summary>What a stage did.</summary>
+/// <param name="Name">The stage's name.</param>
+/// <param name="StepsRun">Steps run before the stage ended (early stopping may end it before its plan).</param>
+/// <param name="BestStep">Stage step of the kept parameters (0 = the stage's starting point).</param>
+/// <param name="BestScore">Their validation score under the stage's criterion (NaN without validation).</param>
+public sealed record StageSummary(string Name, int StepsRun, int BestStep, double BestScore);
+
+/// <summary>The outcome of <see cref="DualEncoderTrainer.Train"/>.</summary>
+/// <param name="Embeddings">Query and document embeddings of every node from the kept parameters.</param>
+/// <param name="Curve">The validation points.</param>
+/// <param name="Stages">One summary per stage.</param>
+/// <param name="StepsRun">Steps run by this call (fewer than the total when it resumed).</param>
+/// <param name="TrainingTime">Wall time of this call's steps, validation excluded.</param>
+/// <param name="PairsPerSecond">Training pairs processed per second of <paramref name="TrainingTime"/>.</param>
+public sealed record TrainingResult(
+    NodeEmbeddings Embeddings, TrainingCurve Curve, IReadOnlyList<StageSummary> Stages, long StepsRun, TimeSpan TrainingTime, double PairsPerSecond);
