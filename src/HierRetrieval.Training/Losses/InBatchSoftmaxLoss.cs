@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace HierRetrieval.Training.Losses;
@@ -9,10 +10,14 @@ namespace HierRetrieval.Training.Losses;
 /// <remarks>
 /// Inputs: queries (B, dim) and candidates (C, dim), unit norm, C &gt;= B; candidates 0..B-1 are the positives of
 /// queries 0..B-1 and any further candidates are extra negatives. logits[k, j] = T x &lt;q_k, c_j&gt; (or / T),
-/// masked entries are set to -inf, and the loss is the mean over k of -log softmax(logits[k])[k].
+/// masked entries are set to -1e30 (zero probability), and the loss is the mean over k of -log softmax(logits[k])[k].
 /// </remarks>
 public sealed class InBatchSoftmaxLoss(double temperature, TemperatureConvention convention = TemperatureConvention.Multiplier)
 {
+    // Masked logits get this value rather than -inf: libtorch rejects -inf as a float32 fill scalar, and
+    // exp(-1e30 - max) is exactly 0 in float32 as well.
+    private const double MaskedLogit = -1e30;
+
     /// <summary>The temperature T.</summary>
     public double Temperature { get; } = temperature > 0 ? temperature : throw new ArgumentOutOfRangeException(nameof(temperature), "the temperature must be positive");
 
@@ -32,11 +37,14 @@ public sealed class InBatchSoftmaxLoss(double temperature, TemperatureConvention
         }
 
         using var scope = NewDisposeScope();
-        var cosine = queries.matmul(candidates.t()); // (B, C)
-        var logits = Convention == TemperatureConvention.Multiplier ? cosine.mul(Temperature) : cosine.div(Temperature);
+
+        // Scalars are created and disposed explicitly: a temporary Scalar can be finalised while libtorch still reads it.
+        using Scalar scale = (Convention == TemperatureConvention.Multiplier ? Temperature : 1 / Temperature).ToScalar();
+        using Scalar masked = MaskedLogit.ToScalar();
+        var logits = queries.matmul(candidates.t()).mul_(scale); // (B, C)
         if (falseNegatives is not null)
         {
-            logits = logits.masked_fill(falseNegatives, double.NegativeInfinity);
+            logits = logits.masked_fill_(falseNegatives, masked);
         }
 
         var targets = arange(batch, dtype: ScalarType.Int64, device: queries.device);

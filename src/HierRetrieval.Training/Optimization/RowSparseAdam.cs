@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace HierRetrieval.Training.Optimization;
@@ -26,14 +27,20 @@ public static class RowSparseAdam
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var m = firstMoment.index_select(0, rows).mul_(settings.Beta1).add_(gradient, alpha: 1 - settings.Beta1);
-        var v = secondMoment.index_select(0, rows).mul_(settings.Beta2).addcmul_(gradient, gradient, value: 1 - settings.Beta2);
-        firstMoment.index_copy_(0, rows, m);
-        secondMoment.index_copy_(0, rows, v);
         double biasCorrection1 = 1 - Math.Pow(settings.Beta1, step);
         double biasCorrection2 = 1 - Math.Pow(settings.Beta2, step);
-        var denominator = v.sqrt().div_(Math.Sqrt(biasCorrection2)).add_(settings.Epsilon);
-        var updated = table.index_select(0, rows).addcdiv_(m, denominator, value: -learningRate / biasCorrection1);
+
+        // Scalars are created and disposed explicitly: a temporary Scalar can be finalised while libtorch still reads it.
+        using Scalar beta1 = settings.Beta1.ToScalar(), oneMinusBeta1 = (1 - settings.Beta1).ToScalar();
+        using Scalar beta2 = settings.Beta2.ToScalar(), oneMinusBeta2 = (1 - settings.Beta2).ToScalar();
+        using Scalar correction2 = Math.Sqrt(biasCorrection2).ToScalar(), epsilon = settings.Epsilon.ToScalar();
+        using Scalar stepSize = (-learningRate / biasCorrection1).ToScalar();
+        var m = firstMoment.index_select(0, rows).mul_(beta1).add_(gradient, alpha: oneMinusBeta1);
+        var v = secondMoment.index_select(0, rows).mul_(beta2).addcmul_(gradient, gradient, value: oneMinusBeta2);
+        firstMoment.index_copy_(0, rows, m);
+        secondMoment.index_copy_(0, rows, v);
+        var denominator = v.sqrt().div_(correction2).add_(epsilon);
+        var updated = table.index_select(0, rows).addcdiv_(m, denominator, value: stepSize);
         table.index_copy_(0, rows, updated);
     }
 }
