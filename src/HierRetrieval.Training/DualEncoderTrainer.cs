@@ -195,7 +195,7 @@ public sealed class DualEncoderTrainer
             using var queryStep = queries.Begin(queryItems);
             using var documentStep = documents.Begin(candidates);
             Tensor? falseNegatives = null;
-            if (_options.MaskFalseNegatives)
+            if (stage.MaskFalseNegatives)
             {
                 _mask.Build(queryItems, candidates, mask);
                 falseNegatives = tensor(mask, [queryItems.Length, candidates.Length]).to(device);

@@ -31,8 +31,11 @@ public sealed record DualEncoderTrainerOptions
     /// <summary>Documents drawn uniformly from the whole corpus per batch as extra negatives shared by all its queries.</summary>
     public int RandomNegatives { get; init; } = 4096;
 
-    /// <summary>Whether in-batch candidates that truly match a query are removed from its negatives.</summary>
+    /// <summary>Whether in-batch candidates that truly match a query are removed from its negatives (first or only stage).</summary>
     public bool MaskFalseNegatives { get; init; } = true;
+
+    /// <summary>Whether finetuning masks false negatives. Far pairs share few ancestors, so unmasked they are mostly duplicates of each other's positives.</summary>
+    public bool FinetuneMaskFalseNegatives { get; init; } = true;
 
     /// <summary>Standard deviation of the initial table values.</summary>
     public double InitialScale { get; init; } = 0.05;

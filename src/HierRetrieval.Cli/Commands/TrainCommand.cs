@@ -48,7 +48,8 @@ internal static class TrainCommand
             new Option<double>("--far-fraction") { Description = "Fraction of each batch drawn from far pairs (rebalanced).", DefaultValueFactory = _ => Defaults.FarFraction },
             v => v is >= 0 and <= 1,
             v => $"--far-fraction must be between 0 and 1, got {v}");
-        var noMask = new Option<bool>("--no-mask") { Description = "Keep in-batch false negatives (true matches) as negatives." };
+        var noMask = new Option<bool>("--no-mask") { Description = "Keep in-batch false negatives (true matches) as negatives in pretraining (or the only stage)." };
+        var noFinetuneMask = new Option<bool>("--no-finetune-mask") { Description = "Keep in-batch false negatives in finetuning too." };
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining.", Defaults.ValidationInterval);
         var finetuneValidateEvery = CommonOptions.AtLeast("--finetune-validate-every", 1, "Steps between validation points in finetuning.", Defaults.FinetuneValidationInterval);
         var validationQueries = CommonOptions.AtLeast("--validation-queries", 0, "Validation queries per point (0 = all).", Defaults.ValidationQueries);
@@ -58,6 +59,8 @@ internal static class TrainCommand
             v => v is >= 0 and <= 1,
             v => $"--min-weight must be between 0 and 1, got {v}");
         var patience = CommonOptions.AtLeast("--patience", 0, "Validation points without improvement before a stage stops (0 = never).", Defaults.EarlyStopping.Patience);
+        var validationFraction = Fraction("--validation-fraction", "Fraction of the non-self pairs held out for validation (0 = validate on all pairs).");
+        var testFraction = Fraction("--test-fraction", "Fraction of the non-self pairs held out for the test report (0 = report on all pairs).");
         var device = new Option<string>("--device") { Description = "Torch device: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -65,8 +68,8 @@ internal static class TrainCommand
         var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint and training curve to --out and print the test-split report. Run the same command again to resume a stopped run.")
         {
             hierarchy, dimension, recipe, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, learningRate, finetuneLearningRate,
-            temperature, finetuneTemperature, farFraction, noMask, validateEvery, finetuneValidateEvery, validationQueries, criterion, minWeight, patience,
-            device, threads, json,
+            temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, validateEvery, finetuneValidateEvery, validationQueries, criterion, minWeight, patience,
+            validationFraction, testFraction, device, threads, json,
         };
         command.Add(evaluation.K);
         command.Add(evaluation.BucketCap);
@@ -86,6 +89,7 @@ internal static class TrainCommand
                 BatchSize = parse.GetValue(batchSize),
                 RandomNegatives = parse.GetValue(negatives),
                 MaskFalseNegatives = !parse.GetValue(noMask),
+                FinetuneMaskFalseNegatives = !parse.GetValue(noFinetuneMask),
                 Steps = parse.GetValue(steps),
                 LearningRate = parse.GetValue(learningRate)!.Value,
                 Temperature = parse.GetValue(temperature)!.Value,
@@ -100,8 +104,13 @@ internal static class TrainCommand
                 EarlyStopping = stopping,
                 FinetuneEarlyStopping = stopping with { Metric = parse.GetValue(criterion), MinWeight = parse.GetValue(minWeight) },
             };
-            var splitOptions = new PairSplitOptions { Seed = parse.GetValue(seed) };
-            var split = PairSplitter.Split(loaded.Closure, splitOptions);
+            var splitOptions = new PairSplitOptions
+            {
+                Seed = parse.GetValue(seed),
+                ValidationFraction = parse.GetValue(validationFraction),
+                TestFraction = parse.GetValue(testFraction),
+            };
+            var split = TrainingManifest.SplitPairs(loaded.Closure, splitOptions);
             string folder = parse.GetValue(outFolder)!;
             Directory.CreateDirectory(folder);
             TrainingResult result;
@@ -137,7 +146,7 @@ internal static class TrainCommand
                 return 0;
             }
 
-            output.Out.WriteLine($"{hierarchyName}: {loaded.Count:N0} nodes, d={options.Dimension}, {parse.GetValue(recipe)}, seed {options.Seed}; test split ({split.Test.Count:N0} pairs)");
+            output.Out.WriteLine($"{hierarchyName}: {loaded.Count:N0} nodes, d={options.Dimension}, {parse.GetValue(recipe)}, seed {options.Seed}; {(splitOptions.TestFraction == 0 ? "all pairs" : "test split")} ({split.Test.Count:N0} pairs)");
             foreach (var stage in result.Stages)
             {
                 output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage.Name}: {stage.StepsRun:N0} steps, kept step {stage.BestStep:N0} (validation score {stage.BestScore:F4})"));
@@ -150,6 +159,11 @@ internal static class TrainCommand
         })));
         return command;
     }
+
+    private static Option<double> Fraction(string name, string description) => CommonOptions.Require(
+        new Option<double>(name) { Description = description, DefaultValueFactory = _ => 0.05 },
+        v => v is >= 0 and < 0.5,
+        v => $"{name} must be at least 0 and below 0.5, got {v}");
 
     private static Option<double?> Positive(string name, string description, double? defaultValue)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.IO;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Retrieval;
@@ -11,7 +12,32 @@ namespace HierRetrieval.Training.Models;
 /// <param name="Hierarchy">The hierarchy as given to the catalog (name, spec or path).</param>
 /// <param name="Options">The trainer's settings.</param>
 /// <param name="Split">The pair split's settings.</param>
-public sealed record TrainingManifest(string Hierarchy, DualEncoderTrainerOptions Options, PairSplitOptions Split);
+public sealed record TrainingManifest(string Hierarchy, DualEncoderTrainerOptions Options, PairSplitOptions Split)
+{
+    /// <summary>
+    /// The training split: a seeded pair split, where a validation or test fraction of 0 means no held-out pairs
+    /// for that role, so validation or the report uses all pairs (what a memorisation study such as the synthetic
+    /// trees needs).
+    /// </summary>
+    public static PairSplit SplitPairs(TransitiveClosure closure, PairSplitOptions options)
+    {
+        var split = PairSplitter.Split(closure, options);
+        if (options.ValidationFraction == 0)
+        {
+            split = split with { Validation = PairSet.All(closure) };
+        }
+
+        if (options.TestFraction == 0)
+        {
+            split = split with { Test = PairSet.All(closure) };
+        }
+
+        return split;
+    }
+
+    /// <summary>The split this model was trained on.</summary>
+    public PairSplit SplitPairs(TransitiveClosure closure) => SplitPairs(closure, Split);
+}
 
 /// <summary>
 /// A trained lookup-table dual encoder as a file: the manifest (JSON), the node ids, and the unit-norm query and

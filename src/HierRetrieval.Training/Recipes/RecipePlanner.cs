@@ -24,6 +24,7 @@ public static class RecipePlanner
             options.LearningRate,
             options.Temperature,
             options.ValidationInterval,
+            options.MaskFalseNegatives,
             options.EarlyStopping);
         if (options.Recipe != TrainingRecipe.PretrainFinetune)
         {
@@ -37,6 +38,7 @@ public static class RecipePlanner
             options.EffectiveFinetuneLearningRate,
             options.FinetuneTemperature,
             options.FinetuneValidationInterval,
+            options.FinetuneMaskFalseNegatives,
             options.FinetuneEarlyStopping);
         return [first, finetune];
     }

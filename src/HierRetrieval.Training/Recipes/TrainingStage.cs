@@ -9,6 +9,7 @@ namespace HierRetrieval.Training.Recipes;
 /// <param name="LearningRate">Adam's step size.</param>
 /// <param name="Temperature">T of the softmax loss.</param>
 /// <param name="ValidationInterval">Steps between validation points.</param>
+/// <param name="MaskFalseNegatives">Whether in-batch candidates that truly match a query are removed from its negatives.</param>
 /// <param name="EarlyStopping">Which validation score keeps the best checkpoint, and the patience.</param>
 public sealed record TrainingStage(
     string Name,
@@ -17,4 +18,5 @@ public sealed record TrainingStage(
     double LearningRate,
     double Temperature,
     int ValidationInterval,
+    bool MaskFalseNegatives,
     EarlyStoppingCriterion EarlyStopping);

@@ -1,9 +1,12 @@
 // Compiled twice: by MSBuild's RoslynCodeTaskFactory as the MarkGlibcxxRequirementWeak task (LibTorch.targets),
 // and by HierRetrieval.Training.Tests (with ELF_VERSION_REQUIREMENT_TESTS defined) to check the built output.
-// The task factory compiles against netstandard2.0, so this file keeps to that API.
+// The task factory compiles against netstandard2.0 without implicit usings, so this file keeps to that API and
+// names its usings (redundant, hence IDE0005 off, where the tests compile it with implicit usings).
+#pragma warning disable IDE0005
 using System;
 using System.IO;
 using System.Text;
+#pragma warning restore IDE0005
 
 /// <summary>
 /// Reads and edits the version requirements (.gnu.version_r) of a 64-bit little-endian ELF shared library.

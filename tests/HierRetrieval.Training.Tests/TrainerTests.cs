@@ -1,0 +1,172 @@
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Data.Hierarchies;
+using HierRetrieval.Data.Pairs;
+using HierRetrieval.Evaluation;
+using HierRetrieval.Training.Recipes;
+using HierRetrieval.Tests.Shared;
+
+namespace HierRetrieval.Training.Tests;
+
+public class TrainerTests
+{
+    private static readonly Hierarchy Mammals = HierarchyCatalog.Load(HierarchyCatalog.WordNetMammalsName);
+    private static readonly PairSplit MammalSplit = PairSplitter.Split(Mammals.Closure, new PairSplitOptions { Seed = 1 });
+
+    internal static DualEncoderTrainerOptions Small(TrainingRecipe recipe) => new()
+    {
+        Dimension = 16,
+        Recipe = recipe,
+        Seed = 3,
+        Threads = 2,
+        BatchSize = 256,
+        RandomNegatives = 256,
+        Steps = 300,
+        FinetuneSteps = 60,
+        ValidationInterval = 100,
+        FinetuneValidationInterval = 20,
+        EarlyStopping = new EarlyStoppingCriterion(),
+        FinetuneEarlyStopping = new EarlyStoppingCriterion(),
+    };
+
+    [Test]
+    public void Train_Mammals_RecallRisesFarAboveTheUntrainedModel()
+    {
+        var result = new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(Mammals.Closure, MammalSplit);
+        var test = new HierarchyEvaluator().Evaluate(Mammals.Closure, result.Embeddings, MammalSplit.Test);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Curve.Points[0].StageStep, Is.Zero, "the first point is the untrained model");
+            Assert.That(result.Curve.Points[0].Overall, Is.LessThan(0.05));
+            Assert.That(test.Overall, Is.GreaterThan(0.7), "test recall@|S(q)| after 300 steps");
+            Assert.That(result.Stages.Single().StepsRun, Is.EqualTo(300));
+        });
+    }
+
+    [Test]
+    public void Train_SameSeedAndThreads_GivesIdenticalEmbeddings()
+    {
+        var options = Small(TrainingRecipe.Standard) with { Steps = 60 };
+        var first = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit);
+        var second = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit);
+        Assert.That(second.Embeddings.Queries.Values.ToArray(), Is.EqualTo(first.Embeddings.Queries.Values.ToArray()));
+    }
+
+    [Test]
+    public void Train_StoppedAndResumed_EqualsAnUninterruptedRun()
+    {
+        var options = Small(TrainingRecipe.PretrainFinetune) with { Steps = 150, FinetuneSteps = 40, ValidationInterval = 50, FinetuneValidationInterval = 10 };
+        var uninterrupted = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit);
+
+        using var folder = new TempFolder();
+        string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
+        using var stop = new CancellationTokenSource();
+        var stopInFinetuning = new SynchronousProgress(p =>
+        {
+            if (p.Stage == "finetune" && p.StageStep == 15)
+            {
+                stop.Cancel();
+            }
+        });
+        Assert.Throws<OperationCanceledException>(() =>
+            new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, checkpoint, stopInFinetuning, stop.Token));
+        var resumed = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, checkpoint);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(resumed.Embeddings.Queries.Values.ToArray(), Is.EqualTo(uninterrupted.Embeddings.Queries.Values.ToArray()));
+            Assert.That(resumed.Embeddings.Documents.Values.ToArray(), Is.EqualTo(uninterrupted.Embeddings.Documents.Values.ToArray()));
+            Assert.That(resumed.Curve.Points.Select(p => p.Overall), Is.EqualTo(uninterrupted.Curve.Points.Select(p => p.Overall)));
+            Assert.That(resumed.StepsRun, Is.EqualTo(40 - 15), "the resumed call runs only the remaining finetuning steps");
+        });
+    }
+
+    [Test]
+    public void Train_LossBecomesInfinite_StopsWithAClearMessageAndKeepsTheLastCheckpoint()
+    {
+        var options = Small(TrainingRecipe.PretrainFinetune) with { Steps = 50, FinetuneTemperature = 3e38 };
+        using var folder = new TempFolder();
+        string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
+        byte[]? afterPretraining = null;
+        var watch = new SynchronousProgress(p =>
+        {
+            if (p.Stage == "finetune" && afterPretraining is null)
+            {
+                afterPretraining = File.ReadAllBytes(checkpoint);
+            }
+        });
+        var error = Assert.Throws<TrainingDivergedException>(() => new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, checkpoint, watch));
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Message, Does.Contain("finetune step 1").And.Contain("the loss became").And.Contain(checkpoint));
+            Assert.That(afterPretraining, Is.Null, "the first finetuning step already diverges");
+            Assert.That(File.Exists(checkpoint), Is.True, "the checkpoint saved at the end of pretraining is kept");
+        });
+    }
+
+    [Test]
+    public void Train_ThresholdAboveEveryDistance_ReportsTheEmptyFarSet()
+    {
+        var options = Small(TrainingRecipe.PretrainFinetune) with { FarThreshold = 100 };
+        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit));
+        Assert.That(error!.Message, Does.Contain("no training pair has distance >= 100").And.Contain("the largest is"));
+    }
+
+    [Test]
+    public void Options_DimensionZero_AreRejected()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(Small(TrainingRecipe.Standard) with { Dimension = 0 }));
+        Assert.That(error!.Message, Does.Contain("Dimension must be at least 1"));
+    }
+
+    [Test]
+    public void Train_HierarchyWithoutPairs_ReportsThatThereIsNothingToLearn()
+    {
+        var builder = new HierarchyBuilder();
+        builder.AddNode("a");
+        builder.AddNode("b");
+        var lonely = builder.Build();
+        var split = PairSplitter.Split(lonely.Closure, new PairSplitOptions());
+        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(lonely.Closure, split));
+        Assert.That(error!.Message, Does.Contain("no (child, ancestor) pairs"));
+    }
+
+    [Test]
+    public void PretrainFinetune_TreeWhereStandardLosesTheLongDistances_RaisesMinRecall()
+    {
+        // Perfect tree W=5, H=4 at d=3, trained and evaluated on all pairs. Without false-negative masking in
+        // pretraining, the root and the level-1 nodes act as negatives in almost every batch: standard training
+        // loses distance 3 entirely, which is the paper's lost-in-the-long-distance effect.
+        var tree = SyntheticHierarchies.PerfectTree(5, 4);
+        var all = PairSet.All(tree.Closure);
+        var split = new PairSplit(all, all, all);
+        var options = new DualEncoderTrainerOptions
+        {
+            Dimension = 3,
+            Threads = 1,
+            BatchSize = 64,
+            RandomNegatives = 64,
+            MaskFalseNegatives = false,
+            Steps = 2000,
+            ValidationInterval = 200,
+            FarThreshold = 2,
+            FinetuneLearningRate = 1e-3,
+            FinetuneValidationInterval = 10,
+            EarlyStopping = new EarlyStoppingCriterion(),
+            FinetuneEarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
+        };
+        var evaluator = new HierarchyEvaluator();
+        var standard = evaluator.Evaluate(tree.Closure, new DualEncoderTrainer(options with { Recipe = TrainingRecipe.Standard }).Train(tree.Closure, split).Embeddings, all);
+        var recipe = evaluator.Evaluate(tree.Closure, new DualEncoderTrainer(options).Train(tree.Closure, split).Embeddings, all);
+        Assert.Multiple(() =>
+        {
+            Assert.That(standard.RecallByDistance[3], Is.LessThan(0.05), "standard training loses distance 3");
+            Assert.That(recipe.Min, Is.GreaterThan(standard.Min + 0.1), "finetuning on far pairs raises min recall");
+            Assert.That(recipe.RecallByDistance[3], Is.GreaterThan(standard.RecallByDistance[3] + 0.2));
+        });
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
