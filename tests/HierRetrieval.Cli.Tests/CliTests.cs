@@ -2,19 +2,12 @@ using System.CommandLine;
 using System.Text.Json;
 using HierRetrieval.Cli.Commands;
 using HierRetrieval.Tests.Shared;
+using static HierRetrieval.Cli.Tests.Hierret;
 
 namespace HierRetrieval.Cli.Tests;
 
 public class CliTests
 {
-    private static (int Exit, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = HierretCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
-
     private static IEnumerable<string[]> CommandPaths(Command command, string[] prefix)
     {
         yield return prefix;
@@ -31,7 +24,7 @@ public class CliTests
     public void Help_EveryCommand_PrintsUsageAndExitsZero()
     {
         var paths = CommandPaths(HierretCommand.Create(), []).ToList();
-        Assert.That(paths.Select(p => string.Join(' ', p)), Is.SupersetOf(new[] { "data stats", "data import-wordnet", "data export", "construct", "construct study", "bench closure", "bench index" }));
+        Assert.That(paths.Select(p => string.Join(' ', p)), Is.SupersetOf(new[] { "data stats", "data import-wordnet", "data export", "construct", "construct study", "bench closure", "bench index", "train", "evaluate", "hyperlex" }));
         foreach (var path in paths)
         {
             var (exit, output, _) = Run([.. path, "--help"]);

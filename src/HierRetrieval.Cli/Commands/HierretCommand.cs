@@ -11,6 +11,8 @@ internal static class HierretCommand
         root.Add(DataCommand.Create());
         root.Add(ConstructCommand.Create());
         root.Add(TrainCommand.Create());
+        root.Add(ModelCommands.Evaluate());
+        root.Add(ModelCommands.HyperLex());
         root.Add(BenchCommand.Create());
         return root;
     }

@@ -54,6 +54,27 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
     private const string Magic = "HierRetrieval.TrainedModel/1";
     private static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new JsonStringEnumConverter() }, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
+    /// <summary>The embeddings in <paramref name="hierarchy"/>'s node order (row i = node i), matched by id.</summary>
+    /// <exception cref="ArgumentException">A node of the hierarchy has no embedding in the model.</exception>
+    public NodeEmbeddings EmbeddingsFor(Hierarchy hierarchy)
+    {
+        var rowOf = new Dictionary<string, int>(Ids.Count, StringComparer.Ordinal);
+        for (int row = 0; row < Ids.Count; row++)
+        {
+            rowOf[Ids[row]] = row;
+        }
+
+        int[] rows = new int[hierarchy.Count];
+        for (int node = 0; node < hierarchy.Count; node++)
+        {
+            rows[node] = rowOf.TryGetValue(hierarchy.IdOf(node), out int row)
+                ? row
+                : throw new ArgumentException($"the model has no embedding for node '{hierarchy.IdOf(node)}': it was trained on {Manifest.Hierarchy}", nameof(hierarchy));
+        }
+
+        return new NodeEmbeddings(Embeddings.Queries.SelectRows(rows), Embeddings.Documents.SelectRows(rows));
+    }
+
     /// <summary>Writes the model atomically.</summary>
     public void Save(string path) => AtomicFile.Write(path, stream =>
     {

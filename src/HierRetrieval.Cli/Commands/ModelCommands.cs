@@ -1,0 +1,92 @@
+using System.CommandLine;
+using System.Globalization;
+using HierRetrieval.Cli.Terminal;
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Evaluation;
+using HierRetrieval.Evaluation.Lexical;
+using HierRetrieval.Evaluation.Reporting;
+using HierRetrieval.Training.Models;
+
+namespace HierRetrieval.Cli.Commands;
+
+/// <summary><c>hierret evaluate</c> and <c>hierret hyperlex</c>: measure a trained model.</summary>
+internal static class ModelCommands
+{
+    private static Option<string> Model() => new("--model")
+    {
+        Description = $"A training output folder, or its {TrainedModel.FileName}.",
+        Required = true,
+        HelpName = "dir|file",
+    };
+
+    public static Command Evaluate()
+    {
+        var model = Model();
+        var hierarchy = CommonOptions.Hierarchy();
+        var split = new Option<string>("--split") { Description = "Evaluate on the model's test split or on all pairs.", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("test", "all");
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var evaluation = new EvaluationOptions();
+        var command = new Command("evaluate", "Evaluate a trained model on a hierarchy: recall@|S(q)| by distance, min, overall, recall@k, MAP, mean rank.")
+        {
+            model, hierarchy, split, threads, json,
+        };
+        command.Add(evaluation.K);
+        command.Add(evaluation.BucketCap);
+        command.SetAction(parse => CommandOutput.Run(parse, json, output =>
+        {
+            var trained = TrainedModel.Load(parse.GetValue(model)!);
+            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
+            var embeddings = trained.EmbeddingsFor(loaded);
+            var pairs = parse.GetValue(split) == "all"
+                ? Data.Pairs.PairSet.All(loaded.Closure)
+                : trained.Manifest.SplitPairs(loaded.Closure).Test;
+            HierarchyRetrievalMetrics metrics;
+            using (var progress = output.Progress("evaluating queries"))
+            {
+                metrics = new HierarchyEvaluator(evaluation.EvaluatorOptions(parse, parse.GetValue(threads))).Evaluate(loaded.Closure, embeddings, pairs, progress);
+            }
+
+            if (output.Json)
+            {
+                output.Out.WriteLine(MetricsReport.ToJson(metrics));
+                return 0;
+            }
+
+            output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {loaded.Count:N0} nodes, model d={embeddings.Queries.Dimension} ({trained.Manifest.Options.Recipe}), {parse.GetValue(split)} pairs");
+            MetricsReport.WriteTable(metrics, output.Out);
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command HyperLex()
+    {
+        var model = Model();
+        var file = new Option<string>("--file") { Description = $"HyperLex nouns file, all-pairs file (noun rows are used), or the distribution zip ({HyperLexReader.NounsEntry} is read).", Required = true, HelpName = "path" };
+        var hierarchy = new Option<string?>("--hierarchy") { Description = "The hierarchy whose lemmas name the model's nodes (default: the one the model was trained on).", HelpName = "name|path" };
+        var json = CommonOptions.Json();
+        var command = new Command("hyperlex", "Score HyperLex noun pairs (w1 is a type of w2) with the model's synset embeddings and print Spearman's rho against AVG_SCORE.")
+        {
+            model, file, hierarchy, json,
+        };
+        command.SetAction(parse => CommandOutput.Run(parse, json, output =>
+        {
+            var trained = TrainedModel.Load(parse.GetValue(model)!);
+            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy) ?? trained.Manifest.Hierarchy);
+            var pairs = HyperLexReader.ReadNouns(parse.GetValue(file)!);
+            var metrics = HyperLexEvaluator.Evaluate(loaded, trained.EmbeddingsFor(loaded), pairs);
+            if (output.Json)
+            {
+                output.WriteJson(metrics);
+                return 0;
+            }
+
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"HyperLex nouns: Spearman rho {metrics.Spearman:F3} over {metrics.Covered:N0} of {metrics.Pairs:N0} pairs (d={trained.Embeddings.Queries.Dimension}, {trained.Manifest.Options.Recipe})"));
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using HierRetrieval.Tests.Shared;
+using static HierRetrieval.Cli.Tests.Hierret;
+
+namespace HierRetrieval.Cli.Tests;
+
+public class TrainingCommandTests
+{
+    private static readonly Dictionary<string, string> SmallRunOptions = new()
+    {
+        ["--hierarchy"] = "wordnet-mammals",
+        ["--dim"] = "16",
+        ["--steps"] = "300",
+        ["--finetune-steps"] = "20",
+        ["--batch-size"] = "256",
+        ["--negatives"] = "256",
+        ["--validate-every"] = "100",
+        ["--finetune-validate-every"] = "10",
+        ["--threads"] = "2",
+    };
+
+    private static string[] SmallRun => With();
+
+    /// <summary>The small mammal run's options, with <paramref name="overrides"/> (option, value) replacing or adding options.</summary>
+    private static string[] With(params (string Option, string Value)[] overrides)
+    {
+        var options = new Dictionary<string, string>(SmallRunOptions);
+        foreach (var (option, value) in overrides)
+        {
+            options[option] = value;
+        }
+
+        return [.. options.SelectMany(o => new[] { o.Key, o.Value })];
+    }
+
+    [Test]
+    public void Train_ThenEvaluateAndHyperLex_UseTheSavedModel()
+    {
+        using var folder = new TempFolder();
+        var (exit, output, error) = Run(["train", .. SmallRun, "--out", folder.Path, "--json"]);
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var trained = JsonDocument.Parse(output);
+        double overall = trained.RootElement.GetProperty("overall").GetDouble();
+        Assert.Multiple(() =>
+        {
+            Assert.That(overall, Is.GreaterThan(0.6));
+            Assert.That(trained.RootElement.GetProperty("byDistance").EnumerateObject().Count(), Is.GreaterThan(3));
+            foreach (string file in new[] { "embeddings.bin", "checkpoint.bin", "training-curve.svg", "test-metrics.json" })
+            {
+                Assert.That(File.Exists(Path.Combine(folder.Path, file)), Is.True, file);
+            }
+
+            Assert.That(File.ReadLines(Path.Combine(folder.Path, "training-curve.csv")).First(), Does.StartWith("step,stage,stage_step,loss,overall,min,recall_d"));
+        });
+
+        var (evaluateExit, evaluated, evaluateError) = Run("evaluate", "--model", folder.Path, "--hierarchy", "wordnet-mammals", "--json");
+        Assert.That(evaluateExit, Is.EqualTo(0), evaluateError);
+        using var evaluation = JsonDocument.Parse(evaluated);
+        Assert.That(evaluation.RootElement.GetProperty("overall").GetDouble(), Is.EqualTo(overall), "evaluate rebuilds the same test split");
+
+        string hyperLex = folder.Write("hyperlex.txt",
+            "WORD1 WORD2 POS TYPE AVG_SCORE AVG_SCORE_0_10 STD SCORES..\n" +
+            "dog canine N hyp-1 5.8 9.7 0.4 6 6\n" +
+            "dog mammal N hyp-3 5.5 9.2 0.5 6 5\n" +
+            "horse equine N hyp-1 5.9 9.8 0.3 6 6\n" +
+            "cat dog N cohyp 0.3 0.5 0.5 0 1\n" +
+            "whale horse N cohyp 0.1 0.2 0.3 0 0\n" +
+            "run walk V cohyp 1.0 1.7 0.5 1 1\n" +
+            "teapot mammal N no-rel 0.0 0.0 0.0 0 0\n");
+        var (lexExit, lexOutput, lexError) = Run("hyperlex", "--model", folder.Path, "--file", hyperLex, "--json");
+        Assert.That(lexExit, Is.EqualTo(0), lexError);
+        using var lex = JsonDocument.Parse(lexOutput);
+        Assert.Multiple(() =>
+        {
+            Assert.That(lex.RootElement.GetProperty("pairs").GetInt32(), Is.EqualTo(6), "noun rows only");
+            Assert.That(lex.RootElement.GetProperty("covered").GetInt32(), Is.EqualTo(5), "teapot is not a mammal lemma");
+            Assert.That(lex.RootElement.GetProperty("spearman").GetDouble(), Is.InRange(-1.0, 1.0));
+        });
+    }
+
+    [Test]
+    public void HyperLex_MalformedLine_ReportsFileAndLine()
+    {
+        using var folder = new TempFolder();
+        Assert.That(Run(["train", .. With(("--recipe", "standard"), ("--steps", "10")), "--out", folder.Path]).Exit, Is.EqualTo(0));
+        string bad = folder.Write("bad.txt", "WORD1 WORD2 POS TYPE AVG_SCORE\ndog canine N hyp-1 high\n");
+        var (exit, _, error) = Run("hyperlex", "--model", folder.Path, "--file", bad);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(error, Does.Contain($"{bad}:2: field 5 (AVG_SCORE) 'high' is not a number"));
+        });
+    }
+
+    [Test]
+    public void HyperLex_SharedDataset_CoversMostNounPairs()
+    {
+        string zip = Path.Combine(RepositoryRoot(), "..", "shared", "datasets", "hyperlex", "hyperlex-data.zip");
+        if (!File.Exists(zip))
+        {
+            Assert.Ignore($"HyperLex is not shipped with the project (research licence); {zip} is absent on this machine");
+        }
+
+        using var folder = new TempFolder();
+        Assert.That(Run(["train", "--hierarchy", "wordnet-nouns", "--dim", "8", "--steps", "5", "--recipe", "standard", "--validation-queries", "64", "--out", folder.Path]).Exit, Is.EqualTo(0));
+        var (exit, output, error) = Run("hyperlex", "--model", folder.Path, "--file", zip, "--json");
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.RootElement.GetProperty("pairs").GetInt32(), Is.EqualTo(2163));
+            Assert.That(json.RootElement.GetProperty("covered").GetInt32(), Is.GreaterThan(2000));
+        });
+    }
+
+    [TestCase("--recipe", "fancy", "fancy")]
+    [TestCase("--dim", "0", "--dim must be at least 1, got 0")]
+    [TestCase("--lr", "-1", "--lr must be positive")]
+    public void Train_BadOption_ParseErrorNamesIt(string option, string value, string message)
+    {
+        using var folder = new TempFolder();
+        var (exit, _, error) = Run(["train", .. With((option, value)), "--out", folder.Path]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(error, Does.Contain(message));
+        });
+    }
+
+    [Test]
+    public void Train_ThresholdAboveEveryDistance_ExplainsTheEmptyFarSet()
+    {
+        using var folder = new TempFolder();
+        var (exit, _, error) = Run(["train", .. With(("--threshold", "50")), "--out", folder.Path]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(error, Does.StartWith("error: no training pair has distance >= 50"));
+        });
+    }
+
+    [Test]
+    public void Evaluate_MissingModel_IsAClearError()
+    {
+        using var folder = new TempFolder();
+        var (exit, _, error) = Run("evaluate", "--model", folder.Path, "--hierarchy", "wordnet-mammals");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(error, Does.Contain("no such model file"));
+        });
+    }
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "HierRetrieval.MLNet.sln")))
+        {
+            folder = folder.Parent;
+        }
+
+        return folder?.FullName ?? throw new DirectoryNotFoundException("the repository root (HierRetrieval.MLNet.sln) is not above the test output");
+    }
+}
