@@ -37,6 +37,12 @@ public sealed class DualEncoderTrainer
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>
+    /// Raised when a stage ends, with the parameters it kept. For pretrain-finetune, the pretraining model is exactly
+    /// what the standard recipe with the same settings produces.
+    /// </summary>
+    public event EventHandler<StageCompletedEventArgs>? StageCompleted;
+
     /// <summary>Trains on <paramref name="split"/>.Train, validating on <paramref name="split"/>.Validation.</summary>
     /// <param name="closure">The hierarchy's closure: match sets for masking and evaluation.</param>
     /// <param name="split">Training and validation pairs (the test pairs are not touched).</param>
@@ -46,7 +52,8 @@ public sealed class DualEncoderTrainer
     /// </param>
     /// <param name="progress">Receives progress after every step.</param>
     /// <param name="cancellationToken">Stops between steps; the checkpoint is saved first.</param>
-    /// <exception cref="ArgumentException">The hierarchy has no pairs, or the recipe's far set is empty.</exception>
+    /// <param name="initialEmbeddings">Starting values of both towers (required by <see cref="TrainingRecipe.Finetune"/>, e.g. a pretrained model's embeddings); null draws them at random.</param>
+    /// <exception cref="ArgumentException">The hierarchy has no pairs, the recipe's far set is empty, or the initial embeddings are missing or misshapen.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the checkpoint holds the run so far.</exception>
     public TrainingResult Train(
@@ -54,8 +61,14 @@ public sealed class DualEncoderTrainer
         PairSplit split,
         string? checkpointPath = null,
         IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        NodeEmbeddings? initialEmbeddings = null)
     {
+        if (_options.Recipe == TrainingRecipe.Finetune && initialEmbeddings is null)
+        {
+            throw new ArgumentException("the finetune recipe starts from a pretrained model: pass its embeddings", nameof(initialEmbeddings));
+        }
+
         if (closure.PairCount == 0)
         {
             throw new ArgumentException("the hierarchy has no (child, ancestor) pairs: there is nothing to learn", nameof(closure));
@@ -66,9 +79,19 @@ public sealed class DualEncoderTrainer
         var device = ResolveDevice(_options.Device);
         using var queries = new LookupTableTower(closure.NodeCount, _options.Dimension, _options.Seed, _options.InitialScale, device);
         using var documents = new LookupTableTower(closure.NodeCount, _options.Dimension, _options.Seed + 1L, _options.InitialScale, device);
-        var run = new Run(this, closure, split, stages, queries, documents, device, checkpointPath);
+        if (initialEmbeddings is not null)
+        {
+            queries.Load(initialEmbeddings.Queries);
+            documents.Load(initialEmbeddings.Documents);
+        }
+
+        var run = new Run(this, closure, split, stages, queries, documents, device, checkpointPath, StartingPoint(initialEmbeddings));
         return run.Execute(progress, cancellationToken);
     }
+
+    /// <summary>A checksum of the initial embeddings, so that a checkpoint is resumed only from the same start.</summary>
+    private static double StartingPoint(NodeEmbeddings? initial) =>
+        initial is null ? 0 : System.Numerics.Tensors.TensorPrimitives.Sum<float>(initial.Queries.Values) + (2 * System.Numerics.Tensors.TensorPrimitives.Sum<float>(initial.Documents.Values));
 
     private static Device ResolveDevice(string name)
     {
@@ -90,12 +113,14 @@ public sealed class DualEncoderTrainer
         LookupTableTower queries,
         LookupTableTower documents,
         Device device,
-        string? checkpointPath)
+        string? checkpointPath,
+        double startingPoint)
     {
         private readonly DualEncoderTrainerOptions _options = trainer._options;
         private readonly ILogger _logger = trainer._logger;
         private readonly PairSet _validation = SampleValidation(split.Validation, trainer._options);
         private readonly FalseNegativeMask _mask = new(new ClosureMatchSets(closure), closure.NodeCount);
+        private readonly NeighbourNegativeSampler? _neighbours = trainer._options.NeighbourNegatives > 0 ? new NeighbourNegativeSampler(closure) : null;
         private readonly List<Tensor> _best = [.. queries.Parameters.Concat(documents.Parameters).Select(p => zeros_like(p.Tensor))];
         private TrainingProgressState _state = new();
         private double? _lastValidation;
@@ -132,7 +157,7 @@ public sealed class DualEncoderTrainer
             int batch = _options.BatchSize;
             var pairs = new MatchedPair[batch];
             int[] queryItems = new int[batch];
-            int[] candidates = new int[batch + _options.RandomNegatives];
+            int[] candidates = new int[batch + _options.RandomNegatives + _options.NeighbourNegatives];
             bool[] mask = new bool[queryItems.Length * candidates.Length];
             if (_state.StageStep == 0 && !_state.StageStopped)
             {
@@ -157,12 +182,7 @@ public sealed class DualEncoderTrainer
                     candidates[i] = pairs[i].Document;
                 }
 
-                var random = StepRandom.For(_options.Seed, 1000 + _state.StageIndex, _state.StageStep);
-                for (int i = batch; i < candidates.Length; i++)
-                {
-                    candidates[i] = random.Next(closure.NodeCount);
-                }
-
+                FillNegatives(queryItems, candidates.AsSpan(batch));
                 double value = Step(loss, stage, queryItems, candidates, mask);
                 clock.Stop();
                 if (!double.IsFinite(value))
@@ -187,6 +207,21 @@ public sealed class DualEncoderTrainer
 
             FinishStage(stage);
             return stepsRun;
+        }
+
+        /// <summary>Random negatives, then neighbour negatives for queries 0, 1, ... of the batch in turn.</summary>
+        private void FillNegatives(int[] queryItems, Span<int> negatives)
+        {
+            var random = StepRandom.For(_options.Seed, 1000 + _state.StageIndex, _state.StageStep);
+            for (int i = 0; i < _options.RandomNegatives; i++)
+            {
+                negatives[i] = random.Next(closure.NodeCount);
+            }
+
+            for (int i = 0; i < _options.NeighbourNegatives; i++)
+            {
+                negatives[_options.RandomNegatives + i] = _neighbours!.Sample(queryItems[i % queryItems.Length], random);
+            }
         }
 
         private double Step(InBatchSoftmaxLoss loss, TrainingStage stage, int[] queryItems, int[] candidates, bool[] mask)
@@ -260,7 +295,9 @@ public sealed class DualEncoderTrainer
                 }
             }
 
-            _state.CompletedStages.Add(new StageSummary(stage.Name, _state.StageStep, _state.HasBest ? _state.BestStageStep : _state.StageStep, _state.HasBest ? _state.BestScore : double.NaN));
+            var summary = new StageSummary(stage.Name, _state.StageStep, _state.HasBest ? _state.BestStageStep : _state.StageStep, _state.HasBest ? _state.BestScore : double.NaN);
+            _state.CompletedStages.Add(summary);
+            trainer.StageCompleted?.Invoke(trainer, new StageCompletedEventArgs(summary, _state.StageIndex == stages.Count - 1, new NodeEmbeddings(queries.EmbedAll(), documents.EmbedAll())));
             _state.StepsBeforeStage += _state.StageStep;
             _state.StageIndex++;
             _state.StageStep = 0;
@@ -327,6 +364,7 @@ public sealed class DualEncoderTrainer
             closure.PairCount,
             Train = split.Train.Count,
             Validation = split.Validation.Count,
+            StartingPoint = startingPoint,
         });
 
         private static PairSet SampleValidation(PairSet validation, DualEncoderTrainerOptions options)

@@ -31,6 +31,12 @@ public sealed record DualEncoderTrainerOptions
     /// <summary>Documents drawn uniformly from the whole corpus per batch as extra negatives shared by all its queries.</summary>
     public int RandomNegatives { get; init; } = 4096;
 
+    /// <summary>
+    /// Hard negatives per batch drawn from the hierarchy near the batch's queries (a child of a random ancestor
+    /// that is not a match: siblings, uncles), shared by all its queries like the random negatives.
+    /// </summary>
+    public int NeighbourNegatives { get; init; }
+
     /// <summary>Whether in-batch candidates that truly match a query are removed from its negatives (first or only stage).</summary>
     public bool MaskFalseNegatives { get; init; } = true;
 
@@ -96,6 +102,7 @@ public sealed record DualEncoderTrainerOptions
         Require(Threads >= 1, nameof(Threads), $"must be at least 1 (got {Threads})");
         Require(BatchSize >= 2, nameof(BatchSize), $"must be at least 2 (got {BatchSize})");
         Require(RandomNegatives >= 0, nameof(RandomNegatives), $"must be 0 or more (got {RandomNegatives})");
+        Require(NeighbourNegatives >= 0, nameof(NeighbourNegatives), $"must be 0 or more (got {NeighbourNegatives})");
         Require(InitialScale > 0, nameof(InitialScale), $"must be positive (got {InitialScale})");
         Require(Steps >= 1, nameof(Steps), $"must be at least 1 (got {Steps})");
         Require(LearningRate > 0, nameof(LearningRate), $"must be positive (got {LearningRate})");

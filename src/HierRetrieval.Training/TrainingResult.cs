@@ -10,6 +10,19 @@ namespace HierRetrieval.Training;
 /// <param name="BestScore">Their validation score under the stage's criterion (NaN without validation).</param>
 public sealed record StageSummary(string Name, int StepsRun, int BestStep, double BestScore);
 
+/// <summary>A finished stage and the embeddings of the parameters it kept.</summary>
+public sealed class StageCompletedEventArgs(StageSummary stage, bool isLast, NodeEmbeddings embeddings) : EventArgs
+{
+    /// <summary>Whether this was the recipe's last stage (its model is the result).</summary>
+    public bool IsLast { get; } = isLast;
+
+    /// <summary>What the stage did.</summary>
+    public StageSummary Stage { get; } = stage;
+
+    /// <summary>Query and document embeddings of every node after the stage.</summary>
+    public NodeEmbeddings Embeddings { get; } = embeddings;
+}
+
 /// <summary>The outcome of <see cref="DualEncoderTrainer.Train"/>.</summary>
 /// <param name="Embeddings">Query and document embeddings of every node from the kept parameters.</param>
 /// <param name="Curve">The validation points.</param>

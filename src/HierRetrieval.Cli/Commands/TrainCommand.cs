@@ -23,6 +23,7 @@ internal static class TrainCommand
         ["standard"] = TrainingRecipe.Standard,
         ["rebalanced"] = TrainingRecipe.Rebalanced,
         ["pretrain-finetune"] = TrainingRecipe.PretrainFinetune,
+        ["finetune"] = TrainingRecipe.Finetune,
     };
 
     private static readonly DualEncoderTrainerOptions Defaults = new();
@@ -33,6 +34,7 @@ internal static class TrainCommand
         var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension d.", Defaults.Dimension);
         var recipe = new Option<string>("--recipe") { Description = "The training recipe.", DefaultValueFactory = _ => "pretrain-finetune" };
         recipe.AcceptOnlyFromAmong([.. Recipes.Keys]);
+        var from = new Option<string?>("--from") { Description = "A trained model (folder or file) to start from; required by --recipe finetune.", HelpName = "dir|file" };
         var outFolder = new Option<string>("--out") { Description = "Folder for the model, the checkpoint and the training curve.", Required = true, HelpName = "dir" };
         var seed = CommonOptions.Seed("the pair split, initial values, batches and negatives");
         var steps = CommonOptions.AtLeast("--steps", 1, "Steps of pretraining (or of the only stage).", Defaults.Steps);
@@ -40,6 +42,7 @@ internal static class TrainCommand
         var threshold = CommonOptions.AtLeast("--threshold", 1, "Far pairs have at least this distance: the finetuning set, and what rebalancing oversamples.", Defaults.FarThreshold);
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", Defaults.BatchSize);
         var negatives = CommonOptions.AtLeast("--negatives", 0, "Random documents added to each batch as shared negatives.", Defaults.RandomNegatives);
+        var neighbourNegatives = CommonOptions.AtLeast("--neighbour-negatives", 0, "Hard negatives per batch from the hierarchy near its queries (siblings, uncles).", Defaults.NeighbourNegatives);
         var learningRate = Positive("--lr", "Learning rate of pretraining (or of the only stage).", Defaults.LearningRate);
         var finetuneLearningRate = Positive("--finetune-lr", "Finetuning learning rate (default: --lr / 1000).", null);
         var temperature = Positive("--temperature", "Temperature T of pretraining (logits = T x cosine).", Defaults.Temperature);
@@ -67,7 +70,7 @@ internal static class TrainCommand
         var evaluation = new EvaluationOptions();
         var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint and training curve to --out and print the test-split report. Run the same command again to resume a stopped run.")
         {
-            hierarchy, dimension, recipe, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, learningRate, finetuneLearningRate,
+            hierarchy, dimension, recipe, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
             temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, validateEvery, finetuneValidateEvery, validationQueries, criterion, minWeight, patience,
             validationFraction, testFraction, device, threads, json,
         };
@@ -88,6 +91,7 @@ internal static class TrainCommand
                 Device = parse.GetValue(device)!,
                 BatchSize = parse.GetValue(batchSize),
                 RandomNegatives = parse.GetValue(negatives),
+                NeighbourNegatives = parse.GetValue(neighbourNegatives),
                 MaskFalseNegatives = !parse.GetValue(noMask),
                 FinetuneMaskFalseNegatives = !parse.GetValue(noFinetuneMask),
                 Steps = parse.GetValue(steps),
@@ -111,16 +115,35 @@ internal static class TrainCommand
                 TestFraction = parse.GetValue(testFraction),
             };
             var split = TrainingManifest.SplitPairs(loaded.Closure, splitOptions);
+            var start = parse.GetValue(from) is { } fromPath ? TrainedModel.Load(fromPath).EmbeddingsFor(loaded) : null;
+            if (options.Recipe == TrainingRecipe.Finetune && start is null)
+            {
+                throw new UserInputException("--recipe finetune needs --from <model>: the pretrained model to finetune");
+            }
+
+            if (start is not null && start.Queries.Dimension != options.Dimension)
+            {
+                throw new UserInputException($"--from holds d={start.Queries.Dimension} embeddings but --dim is {options.Dimension}");
+            }
+
             string folder = parse.GetValue(outFolder)!;
             Directory.CreateDirectory(folder);
+            TrainedModel model(Retrieval.NodeEmbeddings embeddings) => new(loaded.Ids, embeddings, new TrainingManifest(hierarchyName, options, splitOptions));
             TrainingResult result;
             using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, LogLevel.Information))
             using (var logging = LoggerFactory.Create(builder => builder.AddProvider(display).SetMinimumLevel(LogLevel.Information)))
             {
                 var trainer = new DualEncoderTrainer(options, logging.CreateLogger<DualEncoderTrainer>());
+                trainer.StageCompleted += (_, e) =>
+                {
+                    if (!e.IsLast)
+                    {
+                        model(e.Embeddings).Save(Path.Combine(folder, StageModelFile(e.Stage.Name)));
+                    }
+                };
                 try
                 {
-                    result = trainer.Train(loaded.Closure, split, Path.Combine(folder, "checkpoint.bin"), display, cancellationToken);
+                    result = trainer.Train(loaded.Closure, split, Path.Combine(folder, "checkpoint.bin"), display, cancellationToken, start);
                 }
                 catch (OperationCanceledException)
                 {
@@ -134,12 +157,19 @@ internal static class TrainCommand
                 }
             }
 
-            new TrainedModel(loaded.Ids, result.Embeddings, new TrainingManifest(hierarchyName, options, splitOptions)).Save(Path.Combine(folder, TrainedModel.FileName));
+            model(result.Embeddings).Save(Path.Combine(folder, TrainedModel.FileName));
             result.Curve.WriteCsv(Path.Combine(folder, "training-curve.csv"));
             string title = $"{hierarchyName}, d={options.Dimension}, {parse.GetValue(recipe)}";
             AtomicFile.WriteText(Path.Combine(folder, "training-curve.svg"), w => w.Write(result.Curve.RenderSvg(title)));
-            var metrics = new HierarchyEvaluator(evaluation.EvaluatorOptions(parse, options.Threads)).Evaluate(loaded.Closure, result.Embeddings, split.Test);
+            var evaluator = new HierarchyEvaluator(evaluation.EvaluatorOptions(parse, options.Threads));
+            var metrics = evaluator.Evaluate(loaded.Closure, result.Embeddings, split.Test);
             AtomicFile.WriteText(Path.Combine(folder, "test-metrics.json"), w => w.Write(MetricsReport.ToJson(metrics)));
+            var earlierStages = result.Stages.SkipLast(1).Select(stage =>
+            {
+                var stageMetrics = evaluator.Evaluate(loaded.Closure, TrainedModel.Load(Path.Combine(folder, StageModelFile(stage.Name))).Embeddings, split.Test);
+                AtomicFile.WriteText(Path.Combine(folder, $"test-metrics.{stage.Name}.json"), w => w.Write(MetricsReport.ToJson(stageMetrics)));
+                return (stage.Name, Metrics: stageMetrics);
+            }).ToList();
             if (output.Json)
             {
                 output.Out.WriteLine(MetricsReport.ToJson(metrics));
@@ -152,6 +182,12 @@ internal static class TrainCommand
                 output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage.Name}: {stage.StepsRun:N0} steps, kept step {stage.BestStep:N0} (validation score {stage.BestScore:F4})"));
             }
 
+            foreach (var (name, stageMetrics) in earlierStages)
+            {
+                output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  after {name} (the standard recipe's model): overall {stageMetrics.Overall:P1}, min {stageMetrics.Min:P1} at distance {stageMetrics.MinDistance} (test-metrics.{name}.json)"));
+            }
+
             MetricsReport.WriteTable(metrics, output.Out);
             output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"({clock.Elapsed.TotalSeconds:F1} s; training {result.TrainingTime.TotalSeconds:F1} s, {result.PairsPerSecond:N0} pairs/s; model in {folder})"));
@@ -159,6 +195,9 @@ internal static class TrainCommand
         })));
         return command;
     }
+
+    /// <summary>The model file written when a stage ends.</summary>
+    private static string StageModelFile(string stage) => $"embeddings.{stage}.bin";
 
     private static Option<double> Fraction(string name, string description) => CommonOptions.Require(
         new Option<double>(name) { Description = description, DefaultValueFactory = _ => 0.05 },

@@ -15,6 +15,20 @@ public static class RecipePlanner
             throw new ArgumentException("there are no training pairs", nameof(train));
         }
 
+        TrainingStage Finetune() => new(
+            "finetune",
+            PairSampler.Shuffled(FarPairs(options, train), options.Seed, stream: 1),
+            options.FinetuneSteps,
+            options.EffectiveFinetuneLearningRate,
+            options.FinetuneTemperature,
+            options.FinetuneValidationInterval,
+            options.FinetuneMaskFalseNegatives,
+            options.FinetuneEarlyStopping);
+        if (options.Recipe == TrainingRecipe.Finetune)
+        {
+            return [Finetune()];
+        }
+
         var first = new TrainingStage(
             options.Recipe == TrainingRecipe.PretrainFinetune ? "pretrain" : "train",
             options.Recipe == TrainingRecipe.Rebalanced
@@ -26,23 +40,11 @@ public static class RecipePlanner
             options.ValidationInterval,
             options.MaskFalseNegatives,
             options.EarlyStopping);
-        if (options.Recipe != TrainingRecipe.PretrainFinetune)
-        {
-            return [first];
-        }
-
-        var finetune = new TrainingStage(
-            "finetune",
-            PairSampler.Shuffled(FarPairs(options, train), options.Seed, stream: 1),
-            options.FinetuneSteps,
-            options.EffectiveFinetuneLearningRate,
-            options.FinetuneTemperature,
-            options.FinetuneValidationInterval,
-            options.FinetuneMaskFalseNegatives,
-            options.FinetuneEarlyStopping);
-        return [first, finetune];
+        return options.Recipe == TrainingRecipe.PretrainFinetune ? [first, Finetune()] : [first];
     }
 
+    /// <summary>Training pairs at the far threshold or beyond.</summary>
+    /// <exception cref="ArgumentException">There are none.</exception>
     private static PairSet FarPairs(DualEncoderTrainerOptions options, PairSet train)
     {
         var far = train.PartitionByDistance(options.FarThreshold).Far;

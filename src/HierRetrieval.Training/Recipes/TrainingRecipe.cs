@@ -11,4 +11,7 @@ public enum TrainingRecipe
 
     /// <summary>Pretrain on all training pairs, then finetune on far pairs at a low learning rate and a high temperature.</summary>
     PretrainFinetune,
+
+    /// <summary>The finetuning stage alone, starting from a pretrained model's embeddings.</summary>
+    Finetune,
 }

@@ -72,6 +72,20 @@ public sealed class LookupTableTower : ITrainableTower
         return new Step(this, rows, leaf, embeddings);
     }
 
+    /// <summary>Replaces the table with <paramref name="rows"/> (one row per item), e.g. a pretrained model's embeddings.</summary>
+    /// <exception cref="ArgumentException">The shape differs from the table's.</exception>
+    public void Load(EmbeddingMatrix rows)
+    {
+        if (rows.Rows != ItemCount || rows.Dimension != Dimension)
+        {
+            throw new ArgumentException($"expected {ItemCount} x {Dimension} embeddings, got {rows.Rows} x {rows.Dimension}", nameof(rows));
+        }
+
+        using var values = tensor(rows.Values.ToArray(), [ItemCount, Dimension]);
+        using var noGrad = no_grad();
+        _table.copy_(values);
+    }
+
     /// <inheritdoc />
     public void ResetOptimizer()
     {
