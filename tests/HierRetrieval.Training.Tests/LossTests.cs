@@ -62,4 +62,14 @@ public class LossTests
             Assert.That(masked, Is.EqualTo(3));
         });
     }
+
+    [Test]
+    public void NeighbourNegativeSampler_DrawsSiblingsAndUncles_NeverMatches()
+    {
+        var tree = SyntheticHierarchies.PerfectTree(2, 3);
+        var sampler = new NeighbourNegativeSampler(tree.Closure);
+        var random = new Random(5);
+        var drawn = Enumerable.Range(0, 200).Select(_ => tree.IdOf(sampler.Sample(tree.IndexOf("r.0.0"), random))).ToHashSet();
+        Assert.That(drawn, Is.EquivalentTo(new[] { "r.0.1", "r.1" }), "children of r.0 and of r that are not r.0.0's matches");
+    }
 }

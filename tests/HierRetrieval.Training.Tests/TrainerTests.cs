@@ -112,6 +112,21 @@ public class TrainerTests
     }
 
     [Test]
+    public void Finetune_FromATrainedModel_StartsWhereItLeftOff_AndNeedsThatModel()
+    {
+        var pretrained = new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(Mammals.Closure, MammalSplit);
+        var options = Small(TrainingRecipe.Finetune);
+        var finetuned = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, initialEmbeddings: pretrained.Embeddings);
+        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit));
+        Assert.Multiple(() =>
+        {
+            Assert.That(finetuned.Curve.Points[0].Overall, Is.EqualTo(pretrained.Curve.Points.Max(p => p.Overall)).Within(1e-9), "step 0 of finetuning is the pretrained model");
+            Assert.That(finetuned.Stages.Single().Name, Is.EqualTo("finetune"));
+            Assert.That(error!.Message, Does.Contain("starts from a pretrained model"));
+        });
+    }
+
+    [Test]
     public void Options_DimensionZero_AreRejected()
     {
         var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(Small(TrainingRecipe.Standard) with { Dimension = 0 }));

@@ -3,13 +3,12 @@ using HierRetrieval.Data.Hierarchies;
 namespace HierRetrieval.Training.Batching;
 
 /// <summary>
-/// Draws hard negatives from the hierarchy: for a query q, a child of a random ancestor of q that is not itself a
+/// Draws hard negatives from the hierarchy: for a query q, a child of an ancestor of q that is not itself a
 /// match of q (a sibling, an uncle, a cousin's parent). These are the documents that must rank just below q's
 /// ancestors, and uniform sampling almost never draws them: most nodes are leaves far from q.
 /// </summary>
 public sealed class NeighbourNegativeSampler
 {
-    private const int Attempts = 4;
     private readonly TransitiveClosure _closure;
     private readonly int[] _childOffsets;
     private readonly int[] _children;
@@ -31,18 +30,28 @@ public sealed class NeighbourNegativeSampler
         ForEachEdge((child, parent) => _children[next[parent]++] = child);
     }
 
-    /// <summary>A negative for <paramref name="query"/>, or a uniformly drawn node when its neighbourhood has none.</summary>
+    /// <summary>
+    /// A negative for <paramref name="query"/>: starting from a random ancestor and a random child of it, the first
+    /// child (in cyclic order over ancestors, then children) that is not a match; a uniformly drawn node when the
+    /// neighbourhood has none (a chain).
+    /// </summary>
     public int Sample(int query, Random random)
     {
         var ancestors = _closure.AncestorsOf(query);
-        for (int attempt = 0; attempt < Attempts && ancestors.Length > 0; attempt++)
+        int firstAncestor = ancestors.Length == 0 ? 0 : random.Next(ancestors.Length);
+        for (int a = 0; a < ancestors.Length; a++)
         {
-            int ancestor = ancestors[random.Next(ancestors.Length)];
-            int count = _childOffsets[ancestor + 1] - _childOffsets[ancestor];
-            int candidate = _children[_childOffsets[ancestor] + random.Next(count)];
-            if (candidate != query && !_closure.IsMatch(query, candidate))
+            int ancestor = ancestors[(firstAncestor + a) % ancestors.Length];
+            int start = _childOffsets[ancestor];
+            int count = _childOffsets[ancestor + 1] - start;
+            int firstChild = random.Next(count);
+            for (int c = 0; c < count; c++)
             {
-                return candidate;
+                int candidate = _children[start + ((firstChild + c) % count)];
+                if (candidate != query && !_closure.IsMatch(query, candidate))
+                {
+                    return candidate;
+                }
             }
         }
 
