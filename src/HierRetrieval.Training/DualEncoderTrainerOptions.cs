@@ -53,7 +53,7 @@ public sealed record DualEncoderTrainerOptions
     public TemperatureConvention TemperatureConvention { get; init; } = TemperatureConvention.Multiplier;
 
     /// <summary>Steps of the first (or only) stage.</summary>
-    public int Steps { get; init; } = 6000;
+    public int Steps { get; init; } = 8000;
 
     /// <summary>Learning rate of the first (or only) stage.</summary>
     public double LearningRate { get; init; } = 1e-2;

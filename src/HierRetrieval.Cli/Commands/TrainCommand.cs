@@ -64,6 +64,10 @@ internal static class TrainCommand
         var patience = CommonOptions.AtLeast("--patience", 0, "Validation points without improvement before a stage stops (0 = never).", Defaults.EarlyStopping.Patience);
         var validationFraction = Fraction("--validation-fraction", "Fraction of the non-self pairs held out for validation (0 = validate on all pairs).");
         var testFraction = Fraction("--test-fraction", "Fraction of the non-self pairs held out for the test report (0 = report on all pairs).");
+        var nearFraction = CommonOptions.Require(
+            new Option<double>("--near-fraction") { Description = "Keep this fraction of the near training pairs (0 < distance < --threshold): a study of scarce near data.", DefaultValueFactory = _ => 1.0 },
+            v => v is >= 0 and <= 1,
+            v => $"--near-fraction must be between 0 and 1, got {v}");
         var device = new Option<string>("--device") { Description = "Torch device: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -72,7 +76,7 @@ internal static class TrainCommand
         {
             hierarchy, dimension, recipe, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
             temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, validateEvery, finetuneValidateEvery, validationQueries, criterion, minWeight, patience,
-            validationFraction, testFraction, device, threads, json,
+            validationFraction, testFraction, nearFraction, device, threads, json,
         };
         command.Add(evaluation.K);
         command.Add(evaluation.BucketCap);
@@ -115,6 +119,12 @@ internal static class TrainCommand
                 TestFraction = parse.GetValue(testFraction),
             };
             var split = TrainingManifest.SplitPairs(loaded.Closure, splitOptions);
+            double keptNear = parse.GetValue(nearFraction);
+            if (keptNear < 1)
+            {
+                split = split with { Train = split.Train.ThinNear(options.FarThreshold, keptNear, options.Seed) };
+            }
+
             var start = parse.GetValue(from) is { } fromPath ? TrainedModel.Load(fromPath).EmbeddingsFor(loaded) : null;
             if (options.Recipe == TrainingRecipe.Finetune && start is null)
             {
@@ -128,7 +138,8 @@ internal static class TrainCommand
 
             string folder = parse.GetValue(outFolder)!;
             Directory.CreateDirectory(folder);
-            TrainedModel model(Retrieval.NodeEmbeddings embeddings) => new(loaded.Ids, embeddings, new TrainingManifest(hierarchyName, options, splitOptions));
+            TrainedModel model(Retrieval.NodeEmbeddings embeddings) =>
+                new(loaded.Ids, embeddings, new TrainingManifest(hierarchyName, options, splitOptions) { NearFraction = parse.GetValue(nearFraction) });
             TrainingResult result;
             using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, LogLevel.Information))
             using (var logging = LoggerFactory.Create(builder => builder.AddProvider(display).SetMinimumLevel(LogLevel.Information)))

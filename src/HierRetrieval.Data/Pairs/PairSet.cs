@@ -62,6 +62,19 @@ public sealed class PairSet
     public (PairSet Near, PairSet Far) PartitionByDistance(int farThreshold) =>
         (Where(p => p.Distance < farThreshold), Where(p => p.Distance >= farThreshold));
 
+    /// <summary>
+    /// Keeps every self pair and far pair (distance at or above <paramref name="farThreshold"/>) and a seeded random
+    /// <paramref name="fraction"/> of the other near pairs: a training set where near data is scarce.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The fraction is outside [0, 1].</exception>
+    public PairSet ThinNear(int farThreshold, double fraction, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fraction, 1.0);
+        var random = new Random(seed);
+        return Where(p => p.Distance == 0 || p.Distance >= farThreshold || random.NextDouble() < fraction);
+    }
+
     /// <summary>The number of pairs at each distance, ascending by distance.</summary>
     public SortedDictionary<int, int> CountByDistance()
     {

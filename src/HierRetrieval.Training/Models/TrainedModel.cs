@@ -14,6 +14,9 @@ namespace HierRetrieval.Training.Models;
 /// <param name="Split">The pair split's settings.</param>
 public sealed record TrainingManifest(string Hierarchy, DualEncoderTrainerOptions Options, PairSplitOptions Split)
 {
+    /// <summary>Fraction of the near non-self training pairs kept (1 = all; see <see cref="PairSet.ThinNear"/>).</summary>
+    public double NearFraction { get; init; } = 1.0;
+
     /// <summary>
     /// The training split: a seeded pair split, where a validation or test fraction of 0 means no held-out pairs
     /// for that role, so validation or the report uses all pairs (what a memorisation study such as the synthetic
