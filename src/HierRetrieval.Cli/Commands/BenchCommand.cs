@@ -16,6 +16,67 @@ internal static class BenchCommand
         var command = new Command("bench", "Benchmarks: transitive closure time and exact-index throughput against the machine's peak.");
         command.Add(Closure());
         command.Add(Index());
+        command.Add(Train());
+        return command;
+    }
+
+    private static Command Train()
+    {
+        var hierarchy = CommonOptions.Hierarchy();
+        hierarchy.Required = false;
+        hierarchy.DefaultValueFactory = _ => HierarchyCatalog.WordNetNounsName;
+        var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", defaultValue: 64);
+        var steps = CommonOptions.AtLeast("--steps", 1, "Timed training steps.", defaultValue: 500);
+        var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", defaultValue: new Training.DualEncoderTrainerOptions().BatchSize);
+        var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", defaultValue: new Training.DualEncoderTrainerOptions().RandomNegatives);
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("train", "Measure training throughput (pairs/s) and the process's peak resident memory on a standard-recipe run without validation.")
+        {
+            hierarchy, dimension, steps, batchSize, negatives, threads, json,
+        };
+        command.SetAction(parse => CommandOutput.Run(parse, json, output =>
+        {
+            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
+            var split = Data.Pairs.PairSplitter.Split(loaded.Closure, new Data.Pairs.PairSplitOptions());
+            var options = new Training.DualEncoderTrainerOptions
+            {
+                Dimension = parse.GetValue(dimension),
+                Recipe = Training.Recipes.TrainingRecipe.Standard,
+                Steps = parse.GetValue(steps),
+                BatchSize = parse.GetValue(batchSize),
+                RandomNegatives = parse.GetValue(negatives),
+                Threads = parse.GetValue(threads),
+                ValidationInterval = int.MaxValue,
+                ValidationQueries = 1,
+            };
+            var trained = new Training.DualEncoderTrainer(options).Train(loaded.Closure, split);
+            using var process = Process.GetCurrentProcess();
+            var result = new
+            {
+                hierarchy = parse.GetValue(hierarchy),
+                dimension = options.Dimension,
+                steps = trained.StepsRun,
+                batchSize = options.BatchSize,
+                negatives = options.RandomNegatives,
+                threads = options.Threads,
+                seconds = trained.TrainingTime.TotalSeconds,
+                stepsPerSecond = trained.StepsRun / trained.TrainingTime.TotalSeconds,
+                pairsPerSecond = trained.PairsPerSecond,
+                peakResidentMegabytes = process.PeakWorkingSet64 / (1024.0 * 1024.0),
+            };
+            if (output.Json)
+            {
+                output.WriteJson(result);
+            }
+            else
+            {
+                output.Out.WriteLine($"training {result.hierarchy}, d={result.dimension}, batch {result.batchSize} + {result.negatives} negatives, {result.threads} threads: " +
+                    $"{result.steps:N0} steps in {result.seconds:F1} s = {result.stepsPerSecond:F1} steps/s, {result.pairsPerSecond:N0} pairs/s; peak RSS {result.peakResidentMegabytes:N0} MB");
+            }
+
+            return 0;
+        }));
         return command;
     }
 
