@@ -140,6 +140,46 @@ public class TrainingCommandTests
     }
 
     [Test]
+    public void Train_FinetuneRecipe_NeedsAModelToStartFrom_AndContinuesFromIt()
+    {
+        using var folder = new TempFolder();
+        var (missingExit, _, missingError) = Run(["train", .. With(("--recipe", "finetune")), "--out", folder.Path]);
+        Assert.That((missingExit, missingError), Is.EqualTo((1, "error: --recipe finetune needs --from <model>: the pretrained model to finetune" + Environment.NewLine)));
+
+        string pretrained = Path.Combine(folder.Path, "pretrained");
+        Assert.That(Run(["train", .. With(("--recipe", "standard")), "--out", pretrained]).Exit, Is.EqualTo(0));
+        string finetuned = Path.Combine(folder.Path, "finetuned");
+        var (exit, output, error) = Run(["train", .. With(("--recipe", "finetune"), ("--finetune-lr", "1e-3")), "--from", pretrained, "--out", finetuned]);
+        Assert.That(exit, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("finetune:").And.Not.Contain("pretrain:"));
+    }
+
+    [Test]
+    public void Train_NearFraction_ThinsTheNearPairsOnly()
+    {
+        using var folder = new TempFolder();
+        var (exit, output, error) = Run(["train", .. With(("--recipe", "standard"), ("--near-fraction", "0.1"), ("--steps", "50")), "--out", folder.Path]);
+        Assert.That(exit, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("overall"));
+        var (badExit, _, badError) = Run(["train", .. With(("--near-fraction", "1.5")), "--out", folder.Path]);
+        Assert.That((badExit, badError.Contains("--near-fraction must be between 0 and 1", StringComparison.Ordinal)), Is.EqualTo((1, true)));
+    }
+
+    [Test]
+    public void BenchTrain_Json_ReportsThroughputAndPeakMemory()
+    {
+        var (exit, output, error) = Run("bench", "train", "--hierarchy", "wordnet-mammals", "--dim", "8", "--steps", "20", "--batch-size", "128", "--negatives", "128", "--json");
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var json = JsonDocument.Parse(output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.RootElement.GetProperty("steps").GetInt64(), Is.EqualTo(20));
+            Assert.That(json.RootElement.GetProperty("pairsPerSecond").GetDouble(), Is.GreaterThan(0));
+            Assert.That(json.RootElement.GetProperty("peakResidentMegabytes").GetDouble(), Is.GreaterThan(10));
+        });
+    }
+
+    [Test]
     public void Evaluate_MissingModel_IsAClearError()
     {
         using var folder = new TempFolder();

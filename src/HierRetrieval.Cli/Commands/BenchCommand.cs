@@ -22,9 +22,7 @@ internal static class BenchCommand
 
     private static Command Train()
     {
-        var hierarchy = CommonOptions.Hierarchy();
-        hierarchy.Required = false;
-        hierarchy.DefaultValueFactory = _ => HierarchyCatalog.WordNetNounsName;
+        var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetNounsName);
         var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", defaultValue: 64);
         var steps = CommonOptions.AtLeast("--steps", 1, "Timed training steps.", defaultValue: 500);
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", defaultValue: new Training.DualEncoderTrainerOptions().BatchSize);
@@ -82,9 +80,7 @@ internal static class BenchCommand
 
     private static Command Closure()
     {
-        var hierarchy = CommonOptions.Hierarchy();
-        hierarchy.Required = false;
-        hierarchy.DefaultValueFactory = _ => HierarchyCatalog.WordNetNounsName;
+        var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetNounsName);
         var repeats = CommonOptions.AtLeast("--repeats", 1, "Timed repetitions (the best and the median are reported).", defaultValue: 5);
         var json = CommonOptions.Json();
         var command = new Command("closure", "Time the transitive closure (shortest distance of every child-ancestor pair).") { hierarchy, repeats, json };

@@ -8,12 +8,22 @@ internal static class CommonOptions
 {
     public static Option<bool> Json() => new("--json") { Description = "Print the result as JSON on standard output (no progress display)." };
 
-    public static Option<string> Hierarchy() => new("--hierarchy")
+    /// <summary>The <c>--hierarchy</c> option: required, or optional with <paramref name="defaultName"/>.</summary>
+    public static Option<string> Hierarchy(string? defaultName = null)
     {
-        Description = $"The hierarchy: {HierarchyCatalog.Forms}.",
-        Required = true,
-        HelpName = "name|path",
-    };
+        var option = new Option<string>("--hierarchy")
+        {
+            Description = $"The hierarchy: {HierarchyCatalog.Forms}.",
+            Required = defaultName is null,
+            HelpName = "name|path",
+        };
+        if (defaultName is not null)
+        {
+            option.DefaultValueFactory = _ => defaultName;
+        }
+
+        return option;
+    }
 
     public static Option<int> Seed(string what) => new("--seed") { Description = $"Seed of {what}.", DefaultValueFactory = _ => 0 };
 
