@@ -256,7 +256,7 @@ public sealed class DualEncoderTrainer
                 return;
             }
 
-            var metrics = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = _options.Threads })
+            var metrics = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = _options.Threads, DistanceBucketCap = _options.ValidationDistanceCap })
                 .Evaluate(closure, new NodeEmbeddings(queries.EmbedAll(), documents.EmbedAll()), _validation);
             double meanLoss = _state.LossCount == 0 ? double.NaN : _state.LossSum / _state.LossCount;
             _state.LossSum = 0;

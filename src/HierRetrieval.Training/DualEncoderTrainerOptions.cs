@@ -85,6 +85,12 @@ public sealed record DualEncoderTrainerOptions
     /// <summary>Validation queries evaluated at each point (a seeded sample of the validation split; 0 = all).</summary>
     public int ValidationQueries { get; init; } = 4096;
 
+    /// <summary>
+    /// Validation pairs at this distance or more share one bucket (as the paper's last column, D8), so that min
+    /// recall is not decided by a handful of the longest pairs; null keeps every distance apart.
+    /// </summary>
+    public int? ValidationDistanceCap { get; init; } = 8;
+
     /// <summary>Early stopping of the first stage.</summary>
     public EarlyStoppingCriterion EarlyStopping { get; init; } = new() { Patience = 4 };
 
@@ -114,6 +120,7 @@ public sealed record DualEncoderTrainerOptions
         Require(FarFraction is >= 0 and <= 1, nameof(FarFraction), $"must be between 0 and 1 (got {FarFraction})");
         Require(ValidationInterval >= 1, nameof(ValidationInterval), $"must be at least 1 (got {ValidationInterval})");
         Require(FinetuneValidationInterval >= 1, nameof(FinetuneValidationInterval), $"must be at least 1 (got {FinetuneValidationInterval})");
+        Require(ValidationDistanceCap is null or >= 1, nameof(ValidationDistanceCap), $"must be at least 1 (got {ValidationDistanceCap})");
         Require(ValidationQueries >= 0, nameof(ValidationQueries), $"must be 0 or more (got {ValidationQueries})");
     }
 

@@ -56,6 +56,7 @@ internal static class TrainCommand
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining.", Defaults.ValidationInterval);
         var finetuneValidateEvery = CommonOptions.AtLeast("--finetune-validate-every", 1, "Steps between validation points in finetuning.", Defaults.FinetuneValidationInterval);
         var validationQueries = CommonOptions.AtLeast("--validation-queries", 0, "Validation queries per point (0 = all).", Defaults.ValidationQueries);
+        var validationCap = CommonOptions.AtLeast("--validation-cap", 0, "Validation pairs at this distance or more share one bucket (0 = no cap).", Defaults.ValidationDistanceCap ?? 0);
         var criterion = new Option<EarlyStoppingMetric>("--early-stopping") { Description = "Validation score that keeps the best finetuning checkpoint.", DefaultValueFactory = _ => Defaults.FinetuneEarlyStopping.Metric };
         var minWeight = CommonOptions.Require(
             new Option<double>("--min-weight") { Description = "Weight of min recall in the weighted criterion.", DefaultValueFactory = _ => Defaults.FinetuneEarlyStopping.MinWeight },
@@ -75,7 +76,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint and training curve to --out and print the test-split report. Run the same command again to resume a stopped run.")
         {
             hierarchy, dimension, recipe, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
-            temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, validateEvery, finetuneValidateEvery, validationQueries, criterion, minWeight, patience,
+            temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, validateEvery, finetuneValidateEvery, validationQueries, validationCap, criterion, minWeight, patience,
             validationFraction, testFraction, nearFraction, device, threads, json,
         };
         command.Add(evaluation.K);
@@ -109,6 +110,7 @@ internal static class TrainCommand
                 ValidationInterval = parse.GetValue(validateEvery),
                 FinetuneValidationInterval = parse.GetValue(finetuneValidateEvery),
                 ValidationQueries = parse.GetValue(validationQueries),
+                ValidationDistanceCap = parse.GetValue(validationCap) is int cap and > 0 ? cap : null,
                 EarlyStopping = stopping,
                 FinetuneEarlyStopping = stopping with { Metric = parse.GetValue(criterion), MinWeight = parse.GetValue(minWeight) },
             };
