@@ -44,7 +44,7 @@ public sealed class SvgChart(string title, string xLabel, string yLabel, bool lo
         double plotW = width - left - right, plotH = height - top - bottom;
         double Sx(double x) => left + (plotW * (Scale(x, logX) - x0) / (x1 - x0));
         double Sy(double y) => top + plotH - (plotH * (Scale(y, logY) - y0) / (y1 - y0));
-        string F(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+        string F(double v) => (Math.Abs(v) < 1e-9 ? 0 : v).ToString("0.##", CultureInfo.InvariantCulture); // no "-0" labels
 
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(width / 2.0)}\" y=\"18\" text-anchor=\"middle\" font-weight=\"bold\">{Escape(title)}</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(plotW)}\" height=\"{F(plotH)}\" fill=\"none\" stroke=\"#444\"/>\n");
