@@ -1,5 +1,22 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
 using HierRetrieval.Cli.Commands;
 using HierRetrieval.Cli.Terminal;
 
 GlibcAllocator.KeepLargeBlocks();
-return HierretCommand.Create().Parse(args).Invoke();
+
+// Ctrl+C (SIGINT) and SIGTERM cancel the running command, which then saves its checkpoint and exits with 130;
+// a second signal is left to the default handler and ends the process at once.
+using var stop = new CancellationTokenSource();
+void Cancel(PosixSignalContext context)
+{
+    if (!stop.IsCancellationRequested)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+}
+
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
+return await HierretCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
