@@ -95,13 +95,27 @@ public sealed class DualEncoderTrainer
 
     private static Device ResolveDevice(string name)
     {
-        var device = torch.device(name);
-        if (device.type == DeviceType.CUDA && !torch.cuda.is_available())
+        if (name == "cpu")
         {
-            throw new ArgumentException($"device {name} was requested but CUDA is not available on this machine", nameof(name));
+            return torch.CPU;
         }
 
-        return device;
+        bool available;
+        try
+        {
+            available = torch.cuda.is_available();
+        }
+        catch (InvalidOperationException)
+        {
+            available = false; // the CUDA backend is not shipped with this application
+        }
+
+        if (!available)
+        {
+            throw new ArgumentException($"device {name} was requested but CUDA is not available here (no CUDA device, or the application ships only libtorch's CPU natives)", nameof(name));
+        }
+
+        return torch.device(name);
     }
 
     /// <summary>One training run: the towers, the stages and the progress state.</summary>

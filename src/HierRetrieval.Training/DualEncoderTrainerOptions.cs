@@ -106,6 +106,7 @@ public sealed record DualEncoderTrainerOptions
         Require(Dimension >= 1, nameof(Dimension), $"must be at least 1 (got {Dimension})");
         Require(Enum.IsDefined(Recipe), nameof(Recipe), $"unknown recipe {Recipe}");
         Require(Threads >= 1, nameof(Threads), $"must be at least 1 (got {Threads})");
+        Require(System.Text.RegularExpressions.Regex.IsMatch(Device, "^(cpu|cuda(:[0-9]+)?)$"), nameof(Device), $"must be cpu, cuda or cuda:<index> (got '{Device}')");
         Require(BatchSize >= 2, nameof(BatchSize), $"must be at least 2 (got {BatchSize})");
         Require(RandomNegatives >= 0, nameof(RandomNegatives), $"must be 0 or more (got {RandomNegatives})");
         Require(NeighbourNegatives >= 0, nameof(NeighbourNegatives), $"must be 0 or more (got {NeighbourNegatives})");

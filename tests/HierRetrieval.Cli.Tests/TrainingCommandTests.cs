@@ -127,6 +127,16 @@ public class TrainingCommandTests
         });
     }
 
+    [TestCase("banana", "error: Device must be cpu, cuda or cuda:<index> (got 'banana')")]
+    [TestCase("cuda", "error: device cuda was requested but CUDA is not available here")]
+    public void Train_UnavailableDevice_IsAClearError(string device, string message)
+    {
+        // The CLI and its tests ship only libtorch's CPU natives, so CUDA is never available to them.
+        using var folder = new TempFolder();
+        var (exit, _, error) = Run(["train", .. With(("--device", device)), "--out", folder.Path]);
+        Assert.That((exit, error.StartsWith(message, StringComparison.Ordinal)), Is.EqualTo((1, true)), error);
+    }
+
     [Test]
     public void Train_ThresholdAboveEveryDistance_ExplainsTheEmptyFarSet()
     {

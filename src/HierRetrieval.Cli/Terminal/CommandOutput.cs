@@ -47,7 +47,8 @@ internal sealed class CommandOutput(TextWriter output, TextWriter error, bool js
         catch (Exception e) when (e is UserInputException or HierRetrieval.Data.Hierarchies.InvalidHierarchyException
             or ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or UnauthorizedAccessException or IOException)
         {
-            output.Error.WriteLine($"error: {e.Message}");
+            string message = e is ArgumentException { ParamName: { } parameter } ? e.Message.Replace($" (Parameter '{parameter}')", "", StringComparison.Ordinal) : e.Message;
+            output.Error.WriteLine($"error: {message}");
             return 1;
         }
     }
