@@ -6,7 +6,8 @@ using HierRetrieval.Evaluation;
 namespace HierRetrieval.Cli.Commands;
 
 /// <summary>The evaluation options shared by commands that print a recall-by-distance report.</summary>
-internal sealed class EvaluationOptions
+/// <param name="defaultBucketCap">The default of --bucket-cap (none: every distance is its own bucket).</param>
+internal sealed class EvaluationOptions(int? defaultBucketCap = null)
 {
     public Option<int> K { get; } = CommonOptions.AtLeast("--k", 1, "The k of recall@k.", defaultValue: 10);
 
@@ -16,7 +17,11 @@ internal sealed class EvaluationOptions
         v => $"--queries must be at least 1, got {v}");
 
     public Option<int?> BucketCap { get; } = CommonOptions.Require(
-        new Option<int?>("--bucket-cap") { Description = "Report pairs at this distance or more in one bucket." },
+        new Option<int?>("--bucket-cap")
+        {
+            Description = "Report pairs at this distance or more in one bucket" + (defaultBucketCap is int cap ? $" (default {cap}, as the paper's last column; a large value keeps every distance apart)." : "."),
+            DefaultValueFactory = _ => defaultBucketCap,
+        },
         v => v is null or >= 0,
         v => $"--bucket-cap must be at least 0, got {v}");
 

@@ -27,7 +27,7 @@ internal static class ModelCommands
         split.AcceptOnlyFromAmong("test", "all");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var evaluation = new EvaluationOptions();
+        var evaluation = new EvaluationOptions(defaultBucketCap: 8);
         var command = new Command("evaluate", "Evaluate a trained model on a hierarchy: recall@|S(q)| by distance, min, overall, recall@k, MAP, mean rank.")
         {
             model, hierarchy, split, threads, json,

@@ -72,7 +72,7 @@ internal static class TrainCommand
         var device = new Option<string>("--device") { Description = "Torch device: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var evaluation = new EvaluationOptions();
+        var evaluation = new EvaluationOptions(defaultBucketCap: 8);
         var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint and training curve to --out and print the test-split report. Run the same command again to resume a stopped run.")
         {
             hierarchy, dimension, recipe, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
