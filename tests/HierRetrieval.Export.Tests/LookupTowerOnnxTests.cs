@@ -34,4 +34,15 @@ public class LookupTowerOnnxTests
 
         Assert.That(worst, Is.LessThan(1e-6));
     }
+
+    [Test]
+    public void Build_UnknownIds_GetAZeroEmbedding_KnownIdsAreUnchanged()
+    {
+        var table = new EmbeddingMatrix(3, 2, [3, 4, 0, 2, 1, 0]);
+        long[] items = [0, -1, 3, 2, -4, 1];
+        using var session = new InferenceSession(LookupTowerOnnx.Build(table));
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(LookupTowerOnnx.InputName, new DenseTensor<long>(items, [items.Length, 1]))]);
+        float[] embeddings = [.. results.Single().AsEnumerable<float>()];
+        Assert.That(embeddings, Is.EqualTo(new float[] { 0.6f, 0.8f, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 }).Within(1e-6));
+    }
 }

@@ -11,7 +11,8 @@ namespace HierRetrieval.Export.Onnx;
 /// <remarks>
 /// Input <c>item</c>: int64 [batch, 1] (the shape ML.NET's ApplyOnnxModel gives a scalar column). Output
 /// <c>embedding</c>: float [batch, dim] = LpNormalization(Gather(table, Reshape(item, [-1])), p = 2). Opset 13.
-/// Gather fails on an id at or above the table's rows and wraps negative ids around: callers validate ids first.
+/// Ids outside [0, rows) (which Gather would reject, or wrap around when negative) get a zero embedding; callers
+/// that want an error instead validate ids before the graph.
 /// </remarks>
 public static class LookupTowerOnnx
 {

@@ -11,15 +11,33 @@ internal static class OnnxGraph
     /// <summary>The opset every graph imports.</summary>
     public const int Opset = 13;
 
-    /// <summary>Adds a lookup tower: <paramref name="input"/> int64 [batch, 1] to unit-norm float [batch, dim] named <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Adds a lookup tower: <paramref name="input"/> int64 [batch, 1] to unit-norm float [batch, dim] named
+    /// <paramref name="output"/>. Ids outside [0, rows) never reach Gather: they are replaced by row 0 and their
+    /// output row is set to zeros (a zero embedding scores 0 against every document).
+    /// </summary>
     public static void AddLookupTower(GraphProto graph, EmbeddingMatrix table, string input, string output)
     {
-        graph.Initializer.Add(FloatTensor($"{output}.table", [table.Rows, table.Dimension], table.Values));
-        graph.Initializer.Add(new TensorProto { Name = $"{output}.flat", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { -1 } });
-        graph.Node.Add(Node("Reshape", [input, $"{output}.flat"], $"{output}.ids"));
-        graph.Node.Add(Node("Gather", [$"{output}.table", $"{output}.ids"], $"{output}.rows", IntAttribute("axis", 0)));
-        graph.Node.Add(Node("LpNormalization", [$"{output}.rows"], output, IntAttribute("axis", 1), IntAttribute("p", 2)));
+        string Local(string name) => $"{output}.{name}";
+        graph.Initializer.Add(FloatTensor(Local("table"), [table.Rows, table.Dimension], table.Values));
+        graph.Initializer.Add(Int64Tensor(Local("flat"), -1));
+        graph.Initializer.Add(Int64Tensor(Local("first"), 0));
+        graph.Initializer.Add(Int64Tensor(Local("rows_count"), table.Rows));
+        graph.Initializer.Add(Int64Tensor(Local("column"), 1));
+        graph.Initializer.Add(FloatTensor(Local("zero"), [1], [0f]));
+        graph.Node.Add(Node("Reshape", [input, Local("flat")], Local("ids")));
+        graph.Node.Add(Node("GreaterOrEqual", [Local("ids"), Local("first")], Local("not_negative")));
+        graph.Node.Add(Node("Less", [Local("ids"), Local("rows_count")], Local("below_rows")));
+        graph.Node.Add(Node("And", [Local("not_negative"), Local("below_rows")], Local("known")));
+        graph.Node.Add(Node("Where", [Local("known"), Local("ids"), Local("first")], Local("safe_ids")));
+        graph.Node.Add(Node("Gather", [Local("table"), Local("safe_ids")], Local("rows"), IntAttribute("axis", 0)));
+        graph.Node.Add(Node("LpNormalization", [Local("rows")], Local("normalized"), IntAttribute("axis", 1), IntAttribute("p", 2)));
+        graph.Node.Add(Node("Unsqueeze", [Local("known"), Local("column")], Local("known_rows")));
+        graph.Node.Add(Node("Where", [Local("known_rows"), Local("normalized"), Local("zero")], output));
     }
+
+    public static TensorProto Int64Tensor(string name, long value) =>
+        new() { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { value } };
 
     /// <summary>A model around <paramref name="graph"/>, serialized.</summary>
     public static byte[] Serialize(GraphProto graph, string producer) => new ModelProto

@@ -39,7 +39,7 @@ public static class RetrievalOnnx
         graph.Output.Add(Value(DocumentsName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(k)));
         AddLookupTower(graph, queryTable, LookupTowerOnnx.InputName, LookupTowerOnnx.OutputName);
         graph.Initializer.Add(FloatTensor("documents.transposed", [documents.Dimension, documents.Rows], Transpose(documents)));
-        graph.Initializer.Add(new TensorProto { Name = "k", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { k } });
+        graph.Initializer.Add(Int64Tensor("k", k));
         graph.Node.Add(Node("MatMul", [LookupTowerOnnx.OutputName, "documents.transposed"], "all_scores"));
         graph.Node.Add(Node("TopK", ["all_scores", "k"], [ScoresName, DocumentsName], IntAttribute("axis", -1), IntAttribute("largest", 1), IntAttribute("sorted", 1)));
         return Serialize(graph, producer);
