@@ -25,8 +25,8 @@ internal static class BenchCommand
         var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetNounsName);
         var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", defaultValue: 64);
         var steps = CommonOptions.AtLeast("--steps", 1, "Timed training steps.", defaultValue: 500);
-        var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", defaultValue: new Training.DualEncoderTrainerOptions().BatchSize);
-        var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", defaultValue: new Training.DualEncoderTrainerOptions().RandomNegatives);
+        var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", defaultValue: TrainCommand.Defaults.BatchSize);
+        var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", defaultValue: TrainCommand.Defaults.RandomNegatives);
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("train", "Measure training throughput (pairs/s) and the process's peak resident memory on a standard-recipe run without validation.")

@@ -26,7 +26,8 @@ internal static class TrainCommand
         ["finetune"] = TrainingRecipe.Finetune,
     };
 
-    private static readonly DualEncoderTrainerOptions Defaults = new();
+    /// <summary>The trainer's defaults, shown as the options' defaults.</summary>
+    internal static readonly DualEncoderTrainerOptions Defaults = new();
 
     public static Command Create()
     {
@@ -47,10 +48,7 @@ internal static class TrainCommand
         var finetuneLearningRate = Positive("--finetune-lr", "Finetuning learning rate (default: --lr / 1000).", null);
         var temperature = Positive("--temperature", "Temperature T of pretraining (logits = T x cosine).", Defaults.Temperature);
         var finetuneTemperature = Positive("--finetune-temperature", "Temperature T of finetuning.", Defaults.FinetuneTemperature);
-        var farFraction = CommonOptions.Require(
-            new Option<double>("--far-fraction") { Description = "Fraction of each batch drawn from far pairs (rebalanced).", DefaultValueFactory = _ => Defaults.FarFraction },
-            v => v is >= 0 and <= 1,
-            v => $"--far-fraction must be between 0 and 1, got {v}");
+        var farFraction = UnitInterval("--far-fraction", "Fraction of each batch drawn from far pairs (rebalanced).", Defaults.FarFraction);
         var noMask = new Option<bool>("--no-mask") { Description = "Keep in-batch false negatives (true matches) as negatives in pretraining (or the only stage)." };
         var noFinetuneMask = new Option<bool>("--no-finetune-mask") { Description = "Keep in-batch false negatives in finetuning too." };
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining.", Defaults.ValidationInterval);
@@ -58,17 +56,11 @@ internal static class TrainCommand
         var validationQueries = CommonOptions.AtLeast("--validation-queries", 0, "Validation queries per point (0 = all).", Defaults.ValidationQueries);
         var validationCap = CommonOptions.AtLeast("--validation-cap", 0, "Validation pairs at this distance or more share one bucket (0 = no cap).", Defaults.ValidationDistanceCap ?? 0);
         var criterion = new Option<EarlyStoppingMetric>("--early-stopping") { Description = "Validation score that keeps the best finetuning checkpoint.", DefaultValueFactory = _ => Defaults.FinetuneEarlyStopping.Metric };
-        var minWeight = CommonOptions.Require(
-            new Option<double>("--min-weight") { Description = "Weight of min recall in the weighted criterion.", DefaultValueFactory = _ => Defaults.FinetuneEarlyStopping.MinWeight },
-            v => v is >= 0 and <= 1,
-            v => $"--min-weight must be between 0 and 1, got {v}");
+        var minWeight = UnitInterval("--min-weight", "Weight of min recall in the weighted criterion.", Defaults.FinetuneEarlyStopping.MinWeight);
         var patience = CommonOptions.AtLeast("--patience", 0, "Validation points without improvement before a stage stops (0 = never).", Defaults.EarlyStopping.Patience);
         var validationFraction = Fraction("--validation-fraction", "Fraction of the non-self pairs held out for validation (0 = validate on all pairs).");
         var testFraction = Fraction("--test-fraction", "Fraction of the non-self pairs held out for the test report (0 = report on all pairs).");
-        var nearFraction = CommonOptions.Require(
-            new Option<double>("--near-fraction") { Description = "Keep this fraction of the near training pairs (0 < distance < --threshold): a study of scarce near data.", DefaultValueFactory = _ => 1.0 },
-            v => v is >= 0 and <= 1,
-            v => $"--near-fraction must be between 0 and 1, got {v}");
+        var nearFraction = UnitInterval("--near-fraction", "Keep this fraction of the near training pairs (0 < distance < --threshold): a study of scarce near data.", 1.0);
         var device = new Option<string>("--device") { Description = "Torch device: cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
@@ -211,6 +203,12 @@ internal static class TrainCommand
 
     /// <summary>The model file written when a stage ends.</summary>
     private static string StageModelFile(string stage) => $"embeddings.{stage}.bin";
+
+    /// <summary>A number between 0 and 1 inclusive.</summary>
+    private static Option<double> UnitInterval(string name, string description, double defaultValue) => CommonOptions.Require(
+        new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue },
+        v => v is >= 0 and <= 1,
+        v => $"{name} must be between 0 and 1, got {v}");
 
     private static Option<double> Fraction(string name, string description) => CommonOptions.Require(
         new Option<double>(name) { Description = description, DefaultValueFactory = _ => 0.05 },
