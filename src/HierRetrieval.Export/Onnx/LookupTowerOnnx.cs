@@ -23,12 +23,16 @@ public static class LookupTowerOnnx
     public const string OutputName = "embedding";
 
     /// <summary>The serialized ONNX model of a tower whose rows are <paramref name="table"/> (row i = item i).</summary>
-    public static byte[] Build(EmbeddingMatrix table, string producer = "HierRetrieval.MLNet")
+    public static byte[] Build(EmbeddingMatrix table, string producer = "HierRetrieval.MLNet") =>
+        Serialize(Graph("lookup_tower", table), producer);
+
+    /// <summary>A graph named <paramref name="name"/> with the tower's input, its output and its nodes, for other graphs to extend.</summary>
+    internal static GraphProto Graph(string name, EmbeddingMatrix table)
     {
-        var graph = new GraphProto { Name = "lookup_tower" };
+        var graph = new GraphProto { Name = name };
         graph.Input.Add(Value(InputName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(1)));
         graph.Output.Add(Value(OutputName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(table.Dimension)));
         AddLookupTower(graph, table, InputName, OutputName);
-        return Serialize(graph, producer);
+        return graph;
     }
 }

@@ -32,12 +32,9 @@ public static class RetrievalOnnx
 
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, documents.Rows);
-        var graph = new GraphProto { Name = "hierarchical_retrieval" };
-        graph.Input.Add(Value(LookupTowerOnnx.InputName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(1)));
-        graph.Output.Add(Value(LookupTowerOnnx.OutputName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(documents.Dimension)));
+        var graph = LookupTowerOnnx.Graph("hierarchical_retrieval", queryTable);
         graph.Output.Add(Value(ScoresName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(k)));
         graph.Output.Add(Value(DocumentsName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(k)));
-        AddLookupTower(graph, queryTable, LookupTowerOnnx.InputName, LookupTowerOnnx.OutputName);
         graph.Initializer.Add(FloatTensor("documents.transposed", [documents.Dimension, documents.Rows], Transpose(documents)));
         graph.Initializer.Add(Int64Tensor("k", k));
         graph.Node.Add(Node("MatMul", [LookupTowerOnnx.OutputName, "documents.transposed"], "all_scores"));
