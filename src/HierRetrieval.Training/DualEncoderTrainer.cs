@@ -372,8 +372,7 @@ public sealed class DualEncoderTrainer
 
         private string Fingerprint() => JsonSerializer.Serialize(new
         {
-            Options = _options with { Threads = 0 },
-            _options.Threads,
+            Options = _options,
             closure.NodeCount,
             closure.PairCount,
             Train = split.Train.Count,
