@@ -1,5 +1,6 @@
 using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
+using HierRetrieval.Data.Pairs;
 
 namespace HierRetrieval.Data.Tests;
 
@@ -30,6 +31,28 @@ public class TransitiveClosureTests
         Assert.That(closure.PairCount, Is.EqualTo(4 + 3 + 1 + 1));
         Assert.That(h.GetStatistics().MaxDepth, Is.EqualTo(3));
         Assert.That(h.GetStatistics().MultiParentNodes, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void FromPairs_OfAHierarchysPairs_EqualsItsClosure()
+    {
+        var tree = SyntheticHierarchies.PerfectTree(branching: 3, height: 3);
+        var pairs = PairSet.All(tree.Closure).Pairs.ToArray();
+        var rebuilt = TransitiveClosure.FromPairs(tree.Count, pairs.Reverse().Concat(pairs.Take(5).Select(p => p with { Distance = p.Distance + 3 })));
+
+        Assert.That(rebuilt.PairCount, Is.EqualTo(tree.Closure.PairCount));
+        for (int q = 0; q < tree.Count; q++)
+        {
+            Assert.That(rebuilt.AncestorsOf(q).ToArray(), Is.EqualTo(tree.Closure.AncestorsOf(q).ToArray()));
+            Assert.That(rebuilt.DistancesOf(q).ToArray(), Is.EqualTo(tree.Closure.DistancesOf(q).ToArray()));
+        }
+    }
+
+    [Test]
+    public void FromPairs_BadPairs_NameThePair()
+    {
+        Assert.That(() => TransitiveClosure.FromPairs(3, [new MatchedPair(0, 3, 1)]), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("(0, 3)"));
+        Assert.That(() => TransitiveClosure.FromPairs(3, [new MatchedPair(0, 1, 0)]), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("distance 0"));
     }
 
     [Test]

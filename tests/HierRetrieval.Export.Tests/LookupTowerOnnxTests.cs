@@ -18,8 +18,8 @@ public class LookupTowerOnnxTests
         long[] items = [.. Enumerable.Range(0, 300).Select(_ => (long)random.Next(rows))];
 
         using var session = new InferenceSession(LookupTowerOnnx.Build(table));
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(LookupTowerOnnx.InputName, new DenseTensor<long>(items, [items.Length, 1]))]);
-        var embeddings = results.Single(r => r.Name == LookupTowerOnnx.OutputName).AsTensor<float>();
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("item", new DenseTensor<long>(items, [items.Length, 1]))]);
+        var embeddings = results.Single(r => r.Name == "embedding").AsTensor<float>();
 
         Assert.That(embeddings.Dimensions.ToArray(), Is.EqualTo(new[] { items.Length, dimension }));
         double worst = 0;
@@ -41,7 +41,7 @@ public class LookupTowerOnnxTests
         var table = new EmbeddingMatrix(3, 2, [3, 4, 0, 2, 1, 0]);
         long[] items = [0, -1, 3, 2, -4, 1];
         using var session = new InferenceSession(LookupTowerOnnx.Build(table));
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(LookupTowerOnnx.InputName, new DenseTensor<long>(items, [items.Length, 1]))]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("item", new DenseTensor<long>(items, [items.Length, 1]))]);
         float[] embeddings = [.. results.Single().AsEnumerable<float>()];
         Assert.That(embeddings, Is.EqualTo(new float[] { 0.6f, 0.8f, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 }).Within(1e-6));
     }

@@ -21,9 +21,9 @@ public class RetrievalOnnxTests
         int[] items = [.. Enumerable.Range(0, 64).Select(_ => random.Next(300))];
 
         using var session = new InferenceSession(RetrievalOnnx.Build(queryTable, documents, k));
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(LookupTowerOnnx.InputName, new DenseTensor<long>(items.Select(i => (long)i).ToArray(), [items.Length, 1]))]);
-        var ids = results.Single(r => r.Name == RetrievalOnnx.DocumentsName).AsTensor<long>();
-        var scores = results.Single(r => r.Name == RetrievalOnnx.ScoresName).AsTensor<float>();
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("item", new DenseTensor<long>(items.Select(i => (long)i).ToArray(), [items.Length, 1]))]);
+        var ids = results.Single(r => r.Name == "documents").AsTensor<long>();
+        var scores = results.Single(r => r.Name == "scores").AsTensor<float>();
 
         var queries = new EmbeddingMatrix(300, 16, queryTable.Values.ToArray()).NormalizeRows().SelectRows(items);
         using var index = new ExactIndex(documents);

@@ -19,7 +19,7 @@ public class OnnxParityTests
         long[] items = [.. Enumerable.Range(0, 2000).Select(i => (long)((i * 7919) % 2000))];
 
         using var session = new InferenceSession(LookupTowerOnnx.Build(raw));
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor(LookupTowerOnnx.InputName, new DenseTensor<long>(items, [items.Length, 1]))]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("item", new DenseTensor<long>(items, [items.Length, 1]))]);
         var onnx = results.Single().AsTensor<float>();
 
         double worst = 0;

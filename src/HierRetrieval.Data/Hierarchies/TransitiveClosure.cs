@@ -1,3 +1,5 @@
+using HierRetrieval.Data.Pairs;
+
 namespace HierRetrieval.Data.Hierarchies;
 
 /// <summary>
@@ -65,6 +67,54 @@ public sealed class TransitiveClosure
 
     /// <summary>Computes the closure of <paramref name="hierarchy"/> afresh (<see cref="Hierarchy.Closure"/> caches it).</summary>
     public static TransitiveClosure Compute(Hierarchy hierarchy) => Compute(hierarchy.Parents);
+
+    /// <summary>
+    /// A closure given by its pairs rather than by parent edges: S(q) = {q} ∪ the documents paired with q. For data that
+    /// lists (query, document, distance) pairs directly, e.g. an ML.NET training view. Self pairs are implied and skipped;
+    /// a pair given twice keeps its smaller distance.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A node index is outside [0, <paramref name="nodeCount"/>) or a distance of two different nodes is below 1.</exception>
+    public static TransitiveClosure FromPairs(int nodeCount, IEnumerable<MatchedPair> pairs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
+        var byQuery = new SortedDictionary<int, int>[nodeCount];
+        foreach (var pair in pairs)
+        {
+            if ((uint)pair.Query >= (uint)nodeCount || (uint)pair.Document >= (uint)nodeCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(pairs), $"pair ({pair.Query}, {pair.Document}) names a node outside [0, {nodeCount})");
+            }
+
+            if (pair.Query == pair.Document)
+            {
+                continue;
+            }
+
+            if (pair.Distance < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(pairs), $"pair ({pair.Query}, {pair.Document}) of two different nodes has distance {pair.Distance}; it must be at least 1");
+            }
+
+            var ancestors = byQuery[pair.Query] ??= [];
+            ancestors[pair.Document] = ancestors.TryGetValue(pair.Document, out int known) ? Math.Min(known, pair.Distance) : pair.Distance;
+        }
+
+        int[] offsets = new int[nodeCount + 1];
+        var ancestorList = new List<int>();
+        var distanceList = new List<int>();
+        for (int q = 0; q < nodeCount; q++)
+        {
+            foreach (var (ancestor, distance) in byQuery[q] ?? [])
+            {
+                ancestorList.Add(ancestor);
+                distanceList.Add(distance);
+            }
+
+            offsets[q + 1] = ancestorList.Count;
+        }
+
+        return new TransitiveClosure(offsets, [.. ancestorList], [.. distanceList]);
+    }
 
     /// <summary>Breadth-first search up the parent edges from every node.</summary>
     internal static TransitiveClosure Compute(ParentGraph graph)

@@ -9,30 +9,28 @@ namespace HierRetrieval.Export.Onnx;
 /// initializer, so the model file is self-contained.
 /// </summary>
 /// <remarks>
-/// Input <c>item</c>: int64 [batch, 1] (the shape ML.NET's ApplyOnnxModel gives a scalar column). Output
-/// <c>embedding</c>: float [batch, dim] = LpNormalization(Gather(table, Reshape(item, [-1])), p = 2). Opset 13.
-/// Ids outside [0, rows) (which Gather would reject, or wrap around when negative) get a zero embedding; callers
-/// that want an error instead validate ids before the graph.
+/// Input (<see cref="OnnxExportOptions.ItemName"/>): int64 [batch, 1], the shape ML.NET's ApplyOnnxModel gives a
+/// scalar column. Output (<see cref="OnnxExportOptions.EmbeddingName"/>): float [batch, dim] =
+/// LpNormalization(Gather(table, id - FirstId), p = 2). Opset 13. Unknown ids (outside the table, which Gather would
+/// reject, or wrap around when negative) never reach Gather: they get a zero embedding, which scores 0 against every
+/// document. Callers that want an error instead validate ids before the graph.
 /// </remarks>
 public static class LookupTowerOnnx
 {
-    /// <summary>Name of the graph's input.</summary>
-    public const string InputName = "item";
-
-    /// <summary>Name of the graph's output.</summary>
-    public const string OutputName = "embedding";
-
-    /// <summary>The serialized ONNX model of a tower whose rows are <paramref name="table"/> (row i = item i).</summary>
-    public static byte[] Build(EmbeddingMatrix table, string producer = "HierRetrieval.MLNet") =>
-        Serialize(Graph("lookup_tower", table), producer);
+    /// <summary>The serialized ONNX model of a tower whose rows are <paramref name="table"/> (row i = item FirstId + i).</summary>
+    public static byte[] Build(EmbeddingMatrix table, OnnxExportOptions? options = null)
+    {
+        options ??= new OnnxExportOptions();
+        return Serialize(Graph("lookup_tower", table, options), options);
+    }
 
     /// <summary>A graph named <paramref name="name"/> with the tower's input, its output and its nodes, for other graphs to extend.</summary>
-    internal static GraphProto Graph(string name, EmbeddingMatrix table)
+    internal static GraphProto Graph(string name, EmbeddingMatrix table, OnnxExportOptions options)
     {
         var graph = new GraphProto { Name = name };
-        graph.Input.Add(Value(InputName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(1)));
-        graph.Output.Add(Value(OutputName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(table.Dimension)));
-        AddLookupTower(graph, table, InputName, OutputName);
+        graph.Input.Add(Value(options.ItemName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(1)));
+        graph.Output.Add(Value(options.EmbeddingName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(table.Dimension)));
+        AddLookupTower(graph, table, options);
         return graph;
     }
 }

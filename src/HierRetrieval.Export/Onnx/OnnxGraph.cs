@@ -12,20 +12,23 @@ internal static class OnnxGraph
     public const int Opset = 13;
 
     /// <summary>
-    /// Adds a lookup tower: <paramref name="input"/> int64 [batch, 1] to unit-norm float [batch, dim] named
-    /// <paramref name="output"/>. Ids outside [0, rows) never reach Gather: they are replaced by row 0 and their
-    /// output row is set to zeros (a zero embedding scores 0 against every document).
+    /// Adds a lookup tower: the item input, int64 [batch, 1], to the unit-norm float [batch, dim] embedding output.
+    /// Ids outside [FirstId, FirstId + rows) never reach Gather: they are replaced by row 0 and their output row is
+    /// set to zeros (a zero embedding scores 0 against every document).
     /// </summary>
-    public static void AddLookupTower(GraphProto graph, EmbeddingMatrix table, string input, string output)
+    public static void AddLookupTower(GraphProto graph, EmbeddingMatrix table, OnnxExportOptions options)
     {
+        string output = options.EmbeddingName;
         string Local(string name) => $"{output}.{name}";
         graph.Initializer.Add(FloatTensor(Local("table"), [table.Rows, table.Dimension], table.Values));
         graph.Initializer.Add(Int64Tensor(Local("flat"), -1));
+        graph.Initializer.Add(Int64Tensor(Local("first_id"), options.FirstId));
         graph.Initializer.Add(Int64Tensor(Local("first"), 0));
         graph.Initializer.Add(Int64Tensor(Local("rows_count"), table.Rows));
         graph.Initializer.Add(Int64Tensor(Local("column"), 1));
         graph.Initializer.Add(FloatTensor(Local("zero"), [1], [0f]));
-        graph.Node.Add(Node("Reshape", [input, Local("flat")], Local("ids")));
+        graph.Node.Add(Node("Reshape", [options.ItemName, Local("flat")], Local("item_ids")));
+        graph.Node.Add(Node("Sub", [Local("item_ids"), Local("first_id")], Local("ids")));
         graph.Node.Add(Node("GreaterOrEqual", [Local("ids"), Local("first")], Local("not_negative")));
         graph.Node.Add(Node("Less", [Local("ids"), Local("rows_count")], Local("below_rows")));
         graph.Node.Add(Node("And", [Local("not_negative"), Local("below_rows")], Local("known")));
@@ -40,13 +43,18 @@ internal static class OnnxGraph
         new() { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { value } };
 
     /// <summary>A model around <paramref name="graph"/>, serialized.</summary>
-    public static byte[] Serialize(GraphProto graph, string producer) => new ModelProto
+    public static byte[] Serialize(GraphProto graph, OnnxExportOptions options)
     {
-        IrVersion = 8,
-        ProducerName = producer,
-        Graph = graph,
-        OpsetImport = { new OperatorSetIdProto { Domain = "", Version = Opset } },
-    }.ToByteArray();
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = options.Producer,
+            Graph = graph,
+            OpsetImport = { new OperatorSetIdProto { Domain = "", Version = Opset } },
+        };
+        model.MetadataProps.Add(options.Metadata.Select(entry => new StringStringEntryProto { Key = entry.Key, Value = entry.Value }));
+        return model.ToByteArray();
+    }
 
     public static TensorProto FloatTensor(string name, long[] shape, ReadOnlySpan<float> values) => new()
     {

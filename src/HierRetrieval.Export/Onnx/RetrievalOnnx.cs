@@ -9,21 +9,22 @@ namespace HierRetrieval.Export.Onnx;
 /// the top k. For ML.NET's per-row path; bulk scoring uses batched calls and the exact index instead.
 /// </summary>
 /// <remarks>
-/// Input <c>item</c>: int64 [batch, 1]. Outputs: <c>embedding</c> float [batch, dim] (the query embedding),
-/// <c>scores</c> float [batch, k] (cosines, descending) and <c>documents</c> int64 [batch, k] (document rows;
-/// equal scores in ascending row order, as the exact index).
+/// Input: item ids, int64 [batch, 1], as for <see cref="LookupTowerOnnx"/>. Outputs (names from
+/// <see cref="OnnxExportOptions"/>): the query embedding, float [batch, dim]; the top-k scores, float [batch, k]
+/// (cosines, descending); the top-k document rows, int64 [batch, k] (equal scores in ascending row order, as the
+/// exact index).
 /// </remarks>
 public static class RetrievalOnnx
 {
-    /// <summary>Name of the top-k scores output.</summary>
-    public const string ScoresName = "scores";
+    /// <summary>Name of the initializer holding the document embeddings, transposed to [dim, rows].</summary>
+    internal const string DocumentsInitializer = "documents.transposed";
 
-    /// <summary>Name of the top-k document rows output.</summary>
-    public const string DocumentsName = "documents";
+    /// <summary>Name of the initializer holding k.</summary>
+    internal const string KInitializer = "k";
 
     /// <summary>The serialized model retrieving the top <paramref name="k"/> of <paramref name="documents"/> for queries embedded by <paramref name="queryTable"/>.</summary>
     /// <exception cref="ArgumentException">The dimensions differ, or k is not between 1 and the number of documents.</exception>
-    public static byte[] Build(EmbeddingMatrix queryTable, EmbeddingMatrix documents, int k, string producer = "HierRetrieval.MLNet")
+    public static byte[] Build(EmbeddingMatrix queryTable, EmbeddingMatrix documents, int k, OnnxExportOptions? options = null)
     {
         if (queryTable.Dimension != documents.Dimension)
         {
@@ -32,14 +33,15 @@ public static class RetrievalOnnx
 
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, documents.Rows);
-        var graph = LookupTowerOnnx.Graph("hierarchical_retrieval", queryTable);
-        graph.Output.Add(Value(ScoresName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(k)));
-        graph.Output.Add(Value(DocumentsName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(k)));
-        graph.Initializer.Add(FloatTensor("documents.transposed", [documents.Dimension, documents.Rows], Transpose(documents)));
-        graph.Initializer.Add(Int64Tensor("k", k));
-        graph.Node.Add(Node("MatMul", [LookupTowerOnnx.OutputName, "documents.transposed"], "all_scores"));
-        graph.Node.Add(Node("TopK", ["all_scores", "k"], [ScoresName, DocumentsName], IntAttribute("axis", -1), IntAttribute("largest", 1), IntAttribute("sorted", 1)));
-        return Serialize(graph, producer);
+        options ??= new OnnxExportOptions();
+        var graph = LookupTowerOnnx.Graph("hierarchical_retrieval", queryTable, options);
+        graph.Output.Add(Value(options.ScoresName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(k)));
+        graph.Output.Add(Value(options.DocumentsName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(k)));
+        graph.Initializer.Add(FloatTensor(DocumentsInitializer, [documents.Dimension, documents.Rows], Transpose(documents)));
+        graph.Initializer.Add(Int64Tensor(KInitializer, k));
+        graph.Node.Add(Node("MatMul", [options.EmbeddingName, DocumentsInitializer], "all_scores"));
+        graph.Node.Add(Node("TopK", ["all_scores", KInitializer], [options.ScoresName, options.DocumentsName], IntAttribute("axis", -1), IntAttribute("largest", 1), IntAttribute("sorted", 1)));
+        return Serialize(graph, options);
     }
 
     private static float[] Transpose(EmbeddingMatrix matrix)
