@@ -83,6 +83,19 @@ public sealed class OnnxModelMetadata
         return string.Join('\n', names);
     }
 
+    /// <summary>The kind recorded in a serialized model, or null when it is not an ONNX model of this library.</summary>
+    public static string? KindOf(byte[] bytes)
+    {
+        try
+        {
+            return ModelProto.Parser.ParseFrom(bytes).MetadataProps.FirstOrDefault(entry => entry.Key == KindKey)?.Value;
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Parses a serialized model.</summary>
     /// <exception cref="InvalidDataException">The bytes are not an ONNX model.</exception>
     internal static OnnxModelMetadata Read(byte[] bytes, string source)

@@ -1,0 +1,162 @@
+using HierRetrieval.MLNet.Schema;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace HierRetrieval.MLNet.Evaluation;
+
+/// <summary>
+/// Computes <see cref="RetrievalMetrics"/> from a scored view: one row per relevant (query, document) pair, each with
+/// its query's retrieved documents. A query's relevant set R(q) is the documents of its rows. The query itself is a
+/// match of every query in a hierarchy: when it is not among R(q), it is removed from the retrieved list before
+/// ranking (the filtered protocol of docs/evaluation-metrics.md).
+/// </summary>
+public static class RetrievalEvaluator
+{
+    private const int NoDistance = -1;
+
+    /// <summary>Evaluates <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or mistyped.</exception>
+    /// <exception cref="InvalidDataException">The view has no rows, or a row has a negative or fractional distance.</exception>
+    public static RetrievalMetrics Evaluate(IDataView data, RetrievalEvaluatorOptions options)
+    {
+        var queries = ReadQueries(data, options);
+        if (queries.Count == 0)
+        {
+            throw new InvalidDataException("the scored data has no rows to evaluate");
+        }
+
+        var totals = new Totals();
+        foreach (var (query, state) in queries)
+        {
+            totals.Add(query, state, options.DistanceBucketCap);
+        }
+
+        return totals.ToMetrics(queries.Count);
+    }
+
+    private static Dictionary<string, QueryState> ReadQueries(IDataView data, RetrievalEvaluatorOptions options)
+    {
+        var query = ColumnRequirement.Text(options.QueryColumnName, "query").CheckIn(data.Schema);
+        var document = ColumnRequirement.Text(options.DocumentColumnName, "document").CheckIn(data.Schema);
+        var retrieved = ColumnRequirement.TextVector(options.RetrievedColumnName, "retrieved-documents").CheckIn(data.Schema);
+        var distance = options.DistanceColumnName is null ? (DataViewSchema.Column?)null : ColumnRequirement.Numeric(options.DistanceColumnName, "distance").CheckIn(data.Schema);
+        using var cursor = data.GetRowCursor(distance is null ? [query, document, retrieved] : [query, document, retrieved, distance.Value]);
+        var getQuery = cursor.GetGetter<ReadOnlyMemory<char>>(query);
+        var getDocument = cursor.GetGetter<ReadOnlyMemory<char>>(document);
+        var getRetrieved = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(retrieved);
+        var getDistance = distance is null ? null : ColumnReaders.Number(cursor, distance.Value);
+        var queries = new Dictionary<string, QueryState>(StringComparer.Ordinal);
+        ReadOnlyMemory<char> text = default;
+        VBuffer<ReadOnlyMemory<char>> list = default;
+        long row = 0;
+        while (cursor.MoveNext())
+        {
+            row++;
+            getQuery(ref text);
+            string q = text.ToString();
+            getDocument(ref text);
+            string d = text.ToString();
+            double value = getDistance?.Invoke() ?? NoDistance;
+            if (getDistance is not null && (value < 0 || value != Math.Floor(value)))
+            {
+                throw new InvalidDataException($"row {row}: distance {value} must be a whole number >= 0");
+            }
+
+            if (!queries.TryGetValue(q, out var state))
+            {
+                getRetrieved(ref list);
+                state = new QueryState([.. list.DenseValues().Select(v => v.ToString())]);
+                queries.Add(q, state);
+            }
+
+            state.Relevant[d] = state.Relevant.TryGetValue(d, out int known) ? Math.Min(known, (int)value) : (int)value;
+        }
+
+        return queries;
+    }
+
+    private sealed record QueryState(string[] Retrieved)
+    {
+        public Dictionary<string, int> Relevant { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>Sums over queries, in the order they were read.</summary>
+    private sealed class Totals
+    {
+        private readonly SortedDictionary<int, (long Pairs, long Hits)> _byDistance = [];
+        private long _pairs, _hitsAtK, _hitsAtR;
+        private double _averagePrecision, _ndcg;
+        private int _k, _beyondK;
+
+        public void Add(string query, QueryState state, int? cap)
+        {
+            string[] ranking = state.Relevant.ContainsKey(query) ? state.Retrieved : [.. state.Retrieved.Where(d => d != query)];
+            int relevant = state.Relevant.Count;
+            _k = Math.Max(_k, state.Retrieved.Length);
+            _beyondK += relevant > ranking.Length ? 1 : 0;
+            var positions = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < ranking.Length; i++)
+            {
+                positions.TryAdd(ranking[i], i);
+            }
+
+            double precisionSum = 0, dcg = 0;
+            int found = 0;
+            for (int i = 0; i < ranking.Length; i++)
+            {
+                if (state.Relevant.ContainsKey(ranking[i]) && positions[ranking[i]] == i)
+                {
+                    found++;
+                    precisionSum += (double)found / (i + 1);
+                    dcg += 1 / Math.Log2(i + 2);
+                }
+            }
+
+            double ideal = 0;
+            for (int i = 0; i < Math.Min(ranking.Length, relevant); i++)
+            {
+                ideal += 1 / Math.Log2(i + 2);
+            }
+
+            _averagePrecision += precisionSum / relevant;
+            _ndcg += ideal > 0 ? dcg / ideal : 0;
+            foreach (var (document, distance) in state.Relevant)
+            {
+                bool atK = positions.TryGetValue(document, out int position);
+                bool atR = atK && position < relevant;
+                if (distance != NoDistance)
+                {
+                    int bucket = cap is int c ? Math.Min(distance, c) : distance;
+                    var (pairs, hits) = _byDistance.GetValueOrDefault(bucket);
+                    _byDistance[bucket] = (pairs + 1, hits + (atR ? 1 : 0));
+                }
+
+                _pairs++;
+                _hitsAtK += atK ? 1 : 0;
+                _hitsAtR += atR ? 1 : 0;
+            }
+        }
+
+        public RetrievalMetrics ToMetrics(int queries)
+        {
+            var recall = _byDistance.ToDictionary(e => e.Key, e => (double)e.Value.Hits / e.Value.Pairs);
+            double overall = (double)_hitsAtR / _pairs;
+            var min = recall.Count == 0 ? (Distance: -1, Recall: overall) : recall.Select(e => (Distance: e.Key, Recall: e.Value)).MinBy(e => e.Recall);
+            return new RetrievalMetrics
+            {
+                Queries = queries,
+                Pairs = _pairs,
+                K = _k,
+                RecallAtK = (double)_hitsAtK / _pairs,
+                Overall = overall,
+                RecallByDistance = recall,
+                PairsByDistance = _byDistance.ToDictionary(e => e.Key, e => e.Value.Pairs),
+                Min = min.Recall,
+                MinDistance = min.Distance,
+                MeanAveragePrecision = _averagePrecision / queries,
+                Ndcg = _ndcg / queries,
+                QueriesBeyondK = _beyondK,
+            };
+        }
+    }
+}

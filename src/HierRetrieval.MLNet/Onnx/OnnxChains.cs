@@ -1,0 +1,56 @@
+using HierRetrieval.Export.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace HierRetrieval.MLNet.Onnx;
+
+/// <summary>
+/// The built-in ML.NET transforms that carry an exported model, so that a fitted chain saves into and loads from a
+/// model zip with no other files: MapValue tables for names, ApplyOnnxModel for the graph, CopyColumns and
+/// DropColumns for the column names.
+/// </summary>
+internal static class OnnxChains
+{
+    /// <summary>Maps names in <paramref name="inputColumnName"/> to graph ids (name i -> i + 1; unknown names -> 0).</summary>
+    public static IEstimator<ITransformer> NamesToIds(MLContext mlContext, IReadOnlyList<string> names, string inputColumnName)
+    {
+        var table = mlContext.Data.LoadFromEnumerable(names.Select((name, i) => new NameAndId { Name = name, Id = i + 1L }));
+        return mlContext.Transforms.Conversion.MapValue(OnnxModelMetadata.ItemName, table, table.Schema[nameof(NameAndId.Name)], table.Schema[nameof(NameAndId.Id)], inputColumnName);
+    }
+
+    /// <summary>Maps a vector of row indexes in <paramref name="inputColumnName"/> to names (row i -> names[i]).</summary>
+    public static IEstimator<ITransformer> RowsToNames(MLContext mlContext, IReadOnlyList<string> names, string outputColumnName, string inputColumnName)
+    {
+        var table = mlContext.Data.LoadFromEnumerable(names.Select((name, i) => new NameAndId { Name = name, Id = i }));
+        return mlContext.Transforms.Conversion.MapValue(outputColumnName, table, table.Schema[nameof(NameAndId.Id)], table.Schema[nameof(NameAndId.Name)], inputColumnName);
+    }
+
+    /// <summary>Runs the graph <paramref name="onnxModel"/> on the id column, producing <paramref name="outputs"/> (the graph's names).</summary>
+    public static IEstimator<ITransformer> Apply(MLContext mlContext, byte[] onnxModel, params string[] outputs) =>
+        mlContext.Transforms.ApplyOnnxModel(outputs, [OnnxModelMetadata.ItemName], new MemoryStream(onnxModel, writable: false), gpuDeviceId: null, fallbackToCpu: false);
+
+    /// <summary>Copies graph outputs to the user's column names, then drops the ids and the graph outputs.</summary>
+    public static IEstimator<ITransformer> Publish(MLContext mlContext, IReadOnlyList<(string Output, string Graph)> copies, params string[] graphOutputs) =>
+        copies.Select(c => mlContext.Transforms.CopyColumns(c.Output, c.Graph)).Aggregate((IEstimator<ITransformer>)new EstimatorChain<ITransformer>(), (chain, copy) => chain.Append(copy))
+            .Append(mlContext.Transforms.DropColumns([OnnxModelMetadata.ItemName, .. graphOutputs]));
+
+    /// <summary>Fits <paramref name="estimator"/> on an empty view with the text column <paramref name="inputColumnName"/>: every step is a fixed mapping, so no data is needed.</summary>
+    public static ITransformer FitOnText(MLContext mlContext, IEstimator<ITransformer> estimator, string inputColumnName)
+    {
+        var definition = SchemaDefinition.Create(typeof(TextRow));
+        definition[0].ColumnName = inputColumnName;
+        return estimator.Fit(mlContext.Data.LoadFromEnumerable(Array.Empty<TextRow>(), definition));
+    }
+
+    private sealed class NameAndId
+    {
+        public string Name { get; set; } = "";
+
+        public long Id { get; set; }
+    }
+
+    private sealed class TextRow
+    {
+        public string Text { get; set; } = "";
+    }
+}

@@ -1,0 +1,61 @@
+using System.IO.Compression;
+using HierRetrieval.Export.Models;
+using HierRetrieval.Export.Onnx;
+
+namespace HierRetrieval.MLNet.Scoring;
+
+/// <summary>
+/// Reads the retrieval graph back out of a saved model zip, for bulk work that bypasses ML.NET's per-row path.
+/// ML.NET stores an ApplyOnnxModel step's model as an entry named <c>.../OnnxModel</c>: a 4-byte little-endian length
+/// followed by the ONNX bytes. The entry whose model carries this library's retrieval metadata is the one.
+/// </summary>
+public static class RetrievalModelZip
+{
+    /// <summary>The exported retrieval model inside the zip at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or holds no retrieval model of this library.</exception>
+    public static ExportedRetrievalModel Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such model file", path);
+        }
+
+        ZipArchive archive;
+        try
+        {
+            archive = ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: not a model zip ({e.Message})", e);
+        }
+
+        using (archive)
+        {
+            foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
+            {
+                byte[] onnx = ReadPrefixed(entry, path);
+                if (OnnxModelMetadata.KindOf(onnx) == OnnxModelMetadata.RetrievalKind)
+                {
+                    return ExportedRetrievalModel.Read(onnx, $"{path}:{entry.FullName}");
+                }
+            }
+        }
+
+        throw new InvalidDataException($"{path}: the zip holds no HierRetrieval retrieval model (was it saved from a DualEncoderTransformer?)");
+    }
+
+    private static byte[] ReadPrefixed(ZipArchiveEntry entry, string path)
+    {
+        using var stream = entry.Open();
+        using var reader = new BinaryReader(stream);
+        int length = reader.ReadInt32();
+        if (length < 0 || length != entry.Length - sizeof(int))
+        {
+            throw new InvalidDataException($"{path}:{entry.FullName}: length prefix {length} does not match the entry's {entry.Length} bytes");
+        }
+
+        return reader.ReadBytes(length);
+    }
+}
