@@ -13,6 +13,7 @@ internal static class HierretCommand
         root.Add(TrainCommand.Create());
         root.Add(ModelCommands.Evaluate());
         root.Add(ModelCommands.HyperLex());
+        root.Add(ScoreCommand.Create());
         root.Add(BenchCommand.Create());
         return root;
     }

@@ -10,13 +10,18 @@ using HierRetrieval.Evaluation.Reporting;
 using HierRetrieval.Training;
 using HierRetrieval.Training.Models;
 using HierRetrieval.Training.Recipes;
+using HierRetrieval.MLNet;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML;
 
 namespace HierRetrieval.Cli.Commands;
 
 /// <summary><c>hierret train</c>: trains a dual encoder with a recipe, writes the model and its curve, and prints the test report.</summary>
 internal static class TrainCommand
 {
+    /// <summary>The ML.NET model zip written into the output folder.</summary>
+    public const string ModelZipFile = "model.zip";
+
     /// <summary>Recipe names on the command line.</summary>
     public static readonly IReadOnlyDictionary<string, TrainingRecipe> Recipes = new Dictionary<string, TrainingRecipe>
     {
@@ -57,6 +62,7 @@ internal static class TrainCommand
         var validationCap = CommonOptions.AtLeast("--validation-cap", 0, "Validation pairs at this distance or more share one bucket (0 = no cap).", Defaults.ValidationDistanceCap ?? 0);
         var criterion = new Option<EarlyStoppingMetric>("--early-stopping") { Description = "Validation score that keeps the best finetuning checkpoint.", DefaultValueFactory = _ => Defaults.FinetuneEarlyStopping.Metric };
         var minWeight = UnitInterval("--min-weight", "Weight of min recall in the weighted criterion.", Defaults.FinetuneEarlyStopping.MinWeight);
+        var topK = CommonOptions.AtLeast("--top-k", 1, $"Documents per query that the ML.NET model in {ModelZipFile} retrieves.", defaultValue: 10);
         var patience = CommonOptions.AtLeast("--patience", 0, "Validation points without improvement before a stage stops (0 = never).", Defaults.EarlyStopping.Patience);
         var validationFraction = Fraction("--validation-fraction", "Fraction of the non-self pairs held out for validation (0 = validate on all pairs).");
         var testFraction = Fraction("--test-fraction", "Fraction of the non-self pairs held out for the test report (0 = report on all pairs).");
@@ -69,7 +75,7 @@ internal static class TrainCommand
         {
             hierarchy, dimension, recipe, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
             temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, validateEvery, finetuneValidateEvery, validationQueries, validationCap, criterion, minWeight, patience,
-            validationFraction, testFraction, nearFraction, device, threads, json,
+            validationFraction, testFraction, nearFraction, topK, device, threads, json,
         };
         command.Add(evaluation.K);
         command.Add(evaluation.BucketCap);
@@ -163,6 +169,12 @@ internal static class TrainCommand
             }
 
             model(result.Embeddings).Save(Path.Combine(folder, TrainedModel.FileName));
+            var mlContext = new MLContext(options.Seed);
+            using (var fitted = DualEncoderTransformer.Create(mlContext, loaded.Ids, result.Embeddings, new DualEncoderOptions { TopK = Math.Min(parse.GetValue(topK), loaded.Count) }, result))
+            {
+                fitted.Save(mlContext, Path.Combine(folder, ModelZipFile));
+            }
+
             result.Curve.WriteCsv(Path.Combine(folder, "training-curve.csv"));
             string title = $"{hierarchyName}, d={options.Dimension}, {parse.GetValue(recipe)}";
             AtomicFile.WriteText(Path.Combine(folder, "training-curve.svg"), w => w.Write(result.Curve.RenderSvg(title)));

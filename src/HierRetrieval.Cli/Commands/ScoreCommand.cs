@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using HierRetrieval.Cli.Terminal;
+using HierRetrieval.Data.IO;
+using HierRetrieval.MLNet.Scoring;
+
+namespace HierRetrieval.Cli.Commands;
+
+/// <summary><c>hierret score</c>: retrieves the top-k documents for every query of a file with a saved model zip.</summary>
+internal static class ScoreCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "A saved model zip (model.zip from train, or a DualEncoderTransformer saved by ML.NET).", Required = true, HelpName = "zip" };
+        var queries = new Option<string>("--queries") { Description = "Query file: the first column holds the query; TSV, or CSV when the name ends in .csv; lines starting with # are skipped.", Required = true, HelpName = "file" };
+        var topK = CommonOptions.AtLeast("--top-k", 1, "Documents per query.", defaultValue: 10);
+        var outFile = new Option<string>("--out") { Description = "Output TSV: query, rank, document, score (written atomically).", Required = true, HelpName = "file" };
+        var header = new Option<bool>("--header") { Description = "The first non-comment line of the query file is a header row." };
+        var badRows = new Option<BadRowPolicy>("--bad-rows") { Description = "A line that cannot be scored (empty, malformed, or a query the model does not know): fail the run, or skip it and count it.", DefaultValueFactory = _ => BadRowPolicy.Fail };
+        var batchSize = CommonOptions.AtLeast("--batch-size", 1, "Queries per tower call and index search.", defaultValue: 4096);
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("score", "Retrieve the top-k documents for every query of a file with a saved model zip, in batches (batched ONNX Runtime tower calls and the exact index).")
+        {
+            model, queries, topK, outFile, header, badRows, batchSize, threads, json,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
+        {
+            string modelPath = parse.GetValue(model)!, queryPath = parse.GetValue(queries)!, outPath = parse.GetValue(outFile)!;
+            using var scorer = new BatchScorer(RetrievalModelZip.Read(modelPath), parse.GetValue(threads));
+            int k = parse.GetValue(topK);
+            if (k > scorer.Documents)
+            {
+                throw new UserInputException($"--top-k {k} is more than the model's {scorer.Documents:N0} documents");
+            }
+
+            var lines = QueryFile.Read(queryPath, parse.GetValue(header));
+            long totalLines = File.ReadLines(queryPath).LongCount();
+            ScoringSummary summary = null!;
+            try
+            {
+                using var progress = output.Progress("scoring queries");
+                AtomicFile.WriteText(outPath, writer => summary = QueryFileScorer.Score(
+                    scorer, lines, k, writer, parse.GetValue(badRows), parse.GetValue(batchSize), new Progress(progress, totalLines), cancellationToken));
+            }
+            catch (BadQueryLineException e)
+            {
+                throw new UserInputException($"{queryPath}:{e.Line}: {e.Reason} (use --bad-rows skip to skip such lines; nothing was written)");
+            }
+
+            if (output.Json)
+            {
+                output.WriteJson(new
+                {
+                    queries = summary.Scored, skipped = summary.Skipped, k, seconds = summary.Elapsed.TotalSeconds, queriesPerSecond = summary.QueriesPerSecond,
+                    firstSkipped = summary.FirstSkipped.Select(s => new { line = s.Line, reason = s.Reason }),
+                    output = outPath,
+                });
+                return 0;
+            }
+
+            foreach (var skip in summary.FirstSkipped)
+            {
+                output.Error.WriteLine($"skipped {queryPath}:{skip.Line}: {skip.Reason}");
+            }
+
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"scored {summary.Scored:N0} queries (top {k}), skipped {summary.Skipped:N0} bad lines, in {summary.Elapsed.TotalSeconds:F2} s ({summary.QueriesPerSecond:N0} queries/s) -> {outPath}"));
+            return 0;
+        })));
+        return command;
+    }
+
+    /// <summary>Lines handled, reported to the terminal progress line against the file's line count.</summary>
+    private sealed class Progress(TerminalProgress progress, long total) : IProgress<long>
+    {
+        public void Report(long value) => progress.Report((value, total));
+    }
+}
