@@ -13,10 +13,11 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks: transitive closure time and exact-index throughput against the machine's peak.");
+        var command = new Command("bench", "Benchmarks: transitive closure time, exact-index and scoring throughput, training throughput and memory.");
         command.Add(Closure());
         command.Add(Index());
         command.Add(Train());
+        command.Add(ScoreBenchCommand.Create());
         return command;
     }
 
