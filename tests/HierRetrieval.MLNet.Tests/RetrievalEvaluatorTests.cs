@@ -1,3 +1,4 @@
+using HierRetrieval.MLNet.Evaluation;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -55,6 +56,45 @@ public class RetrievalEvaluatorTests
             Assert.That(metrics.MeanAveragePrecision, Is.EqualTo(((1 + (2 / 3.0)) / 3 + 1) / 2).Within(1e-12));
             Assert.That(metrics.Ndcg, Is.EqualTo((ndcgQ1 + 1) / 2).Within(1e-12));
             Assert.That(metrics.QueriesBeyondK, Is.Zero);
+        });
+    }
+
+    private sealed class HeldOutPair
+    {
+        public string Query { get; set; } = "";
+
+        public string Document { get; set; } = "";
+
+        public int Distance { get; set; }
+
+        public bool Held { get; set; }
+
+        public string[] Documents { get; set; } = [];
+    }
+
+    [Test]
+    public void Evaluate_OnlyMarkedPairsCount_OtherMatchesSetTheCutoffAndAreFiltered()
+    {
+        // R(q) = {q (0), a (1), b (2)}; only b is held out. Full ranking [a, q, x, b]: b is 4th, outside the top |R(q)| = 3.
+        // The filtered ranking drops a and q: [x, b], so b is 2nd for recall@k, MAP and NDCG.
+        string[] retrieved = ["a", "q", "x", "b"];
+        HeldOutPair[] rows =
+        [
+            new() { Query = "q", Document = "q", Distance = 0, Held = false, Documents = retrieved },
+            new() { Query = "q", Document = "a", Distance = 1, Held = false, Documents = retrieved },
+            new() { Query = "q", Document = "b", Distance = 2, Held = true, Documents = retrieved },
+            new() { Query = "r", Document = "r", Distance = 0, Held = false, Documents = ["r"] },
+        ];
+        var metrics = _mlContext.HierarchicalRetrieval().Evaluate(_mlContext.Data.LoadFromEnumerable(rows), new RetrievalEvaluatorOptions { EvaluatedColumnName = nameof(HeldOutPair.Held) });
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.Queries, Is.EqualTo(1), "r has no held-out pair");
+            Assert.That(metrics.Pairs, Is.EqualTo(1));
+            Assert.That(metrics.Overall, Is.Zero);
+            Assert.That(metrics.RecallAtK, Is.EqualTo(1));
+            Assert.That(metrics.MeanAveragePrecision, Is.EqualTo(0.5));
+            Assert.That(metrics.Ndcg, Is.EqualTo(1 / Math.Log2(3)).Within(1e-12));
+            Assert.That(metrics.RecallByDistance.Keys, Is.EqualTo(new[] { 2 }));
         });
     }
 

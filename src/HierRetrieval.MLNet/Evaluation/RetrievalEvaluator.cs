@@ -31,7 +31,7 @@ public static class RetrievalEvaluator
             totals.Add(query, state, options.DistanceBucketCap);
         }
 
-        return totals.ToMetrics(queries.Count);
+        return totals.ToMetrics();
     }
 
     private static Dictionary<string, QueryState> ReadQueries(IDataView data, RetrievalEvaluatorOptions options)
@@ -40,11 +40,14 @@ public static class RetrievalEvaluator
         var document = ColumnRequirement.Text(options.DocumentColumnName, "document").CheckIn(data.Schema);
         var retrieved = ColumnRequirement.TextVector(options.RetrievedColumnName, "retrieved-documents").CheckIn(data.Schema);
         var distance = options.DistanceColumnName is null ? (DataViewSchema.Column?)null : ColumnRequirement.Numeric(options.DistanceColumnName, "distance").CheckIn(data.Schema);
-        using var cursor = data.GetRowCursor(distance is null ? [query, document, retrieved] : [query, document, retrieved, distance.Value]);
+        var evaluated = options.EvaluatedColumnName is null ? (DataViewSchema.Column?)null : ColumnRequirement.Boolean(options.EvaluatedColumnName, "evaluated-pair").CheckIn(data.Schema);
+        using var cursor = data.GetRowCursor(new[] { query, document, retrieved, distance, evaluated }.OfType<DataViewSchema.Column>());
         var getQuery = cursor.GetGetter<ReadOnlyMemory<char>>(query);
         var getDocument = cursor.GetGetter<ReadOnlyMemory<char>>(document);
         var getRetrieved = cursor.GetGetter<VBuffer<ReadOnlyMemory<char>>>(retrieved);
         var getDistance = distance is null ? null : ColumnReaders.Number(cursor, distance.Value);
+        var getEvaluated = evaluated is null ? null : cursor.GetGetter<bool>(evaluated.Value);
+        bool counted = true;
         var queries = new Dictionary<string, QueryState>(StringComparer.Ordinal);
         ReadOnlyMemory<char> text = default;
         VBuffer<ReadOnlyMemory<char>> list = default;
@@ -69,7 +72,12 @@ public static class RetrievalEvaluator
                 queries.Add(q, state);
             }
 
+            getEvaluated?.Invoke(ref counted);
             state.Relevant[d] = state.Relevant.TryGetValue(d, out int known) ? Math.Min(known, (int)value) : (int)value;
+            if (counted)
+            {
+                state.Evaluated.Add(d);
+            }
         }
 
         return queries;
@@ -77,7 +85,11 @@ public static class RetrievalEvaluator
 
     private sealed record QueryState(string[] Retrieved)
     {
+        /// <summary>Every match of the query given, with its distance: R(q).</summary>
         public Dictionary<string, int> Relevant { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The matches to count.</summary>
+        public HashSet<string> Evaluated { get; } = new(StringComparer.Ordinal);
     }
 
     /// <summary>Sums over queries, in the order they were read.</summary>
@@ -86,44 +98,45 @@ public static class RetrievalEvaluator
         private readonly SortedDictionary<int, (long Pairs, long Hits)> _byDistance = [];
         private long _pairs, _hitsAtK, _hitsAtR;
         private double _averagePrecision, _ndcg;
-        private int _k, _beyondK;
+        private int _k, _beyondK, _queries;
 
         public void Add(string query, QueryState state, int? cap)
         {
-            string[] ranking = state.Relevant.ContainsKey(query) ? state.Retrieved : [.. state.Retrieved.Where(d => d != query)];
-            int relevant = state.Relevant.Count;
-            _k = Math.Max(_k, state.Retrieved.Length);
-            _beyondK += relevant > ranking.Length ? 1 : 0;
-            var positions = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int i = 0; i < ranking.Length; i++)
+            if (state.Evaluated.Count == 0)
             {
-                positions.TryAdd(ranking[i], i);
+                return;
             }
 
-            double precisionSum = 0, dcg = 0;
+            // The full ranking decides recall@|R(q)|; the filtered one (other known matches removed) decides recall@k, MAP and NDCG.
+            string[] ranking = state.Relevant.ContainsKey(query) ? state.Retrieved : [.. state.Retrieved.Where(d => d != query)];
+            string[] filtered = [.. ranking.Where(d => state.Evaluated.Contains(d) || !state.Relevant.ContainsKey(d))];
+            int relevant = state.Relevant.Count, evaluated = state.Evaluated.Count;
+            _queries++;
+            _k = Math.Max(_k, state.Retrieved.Length);
+            _beyondK += relevant > ranking.Length ? 1 : 0;
+            var positions = FirstPositions(ranking);
+            var filteredPositions = FirstPositions(filtered);
+            double precisionSum = 0, dcg = 0, ideal = 0;
             int found = 0;
-            for (int i = 0; i < ranking.Length; i++)
+            for (int i = 0; i < filtered.Length; i++)
             {
-                if (state.Relevant.ContainsKey(ranking[i]) && positions[ranking[i]] == i)
+                if (state.Evaluated.Contains(filtered[i]) && filteredPositions[filtered[i]] == i)
                 {
                     found++;
                     precisionSum += (double)found / (i + 1);
                     dcg += 1 / Math.Log2(i + 2);
                 }
+
+                ideal += i < evaluated ? 1 / Math.Log2(i + 2) : 0;
             }
 
-            double ideal = 0;
-            for (int i = 0; i < Math.Min(ranking.Length, relevant); i++)
-            {
-                ideal += 1 / Math.Log2(i + 2);
-            }
-
-            _averagePrecision += precisionSum / relevant;
+            _averagePrecision += precisionSum / evaluated;
             _ndcg += ideal > 0 ? dcg / ideal : 0;
-            foreach (var (document, distance) in state.Relevant)
+            foreach (string document in state.Evaluated)
             {
-                bool atK = positions.TryGetValue(document, out int position);
-                bool atR = atK && position < relevant;
+                int distance = state.Relevant[document];
+                bool atK = filteredPositions.ContainsKey(document);
+                bool atR = positions.TryGetValue(document, out int position) && position < relevant;
                 if (distance != NoDistance)
                 {
                     int bucket = cap is int c ? Math.Min(distance, c) : distance;
@@ -137,8 +150,25 @@ public static class RetrievalEvaluator
             }
         }
 
-        public RetrievalMetrics ToMetrics(int queries)
+        private static Dictionary<string, int> FirstPositions(string[] ranking)
         {
+            var positions = new Dictionary<string, int>(ranking.Length, StringComparer.Ordinal);
+            for (int i = 0; i < ranking.Length; i++)
+            {
+                positions.TryAdd(ranking[i], i);
+            }
+
+            return positions;
+        }
+
+        public RetrievalMetrics ToMetrics()
+        {
+            if (_queries == 0)
+            {
+                throw new InvalidDataException("no row of the scored data is marked for evaluation");
+            }
+
+            int queries = _queries;
             var recall = _byDistance.ToDictionary(e => e.Key, e => (double)e.Value.Hits / e.Value.Pairs);
             double overall = (double)_hitsAtR / _pairs;
             var min = recall.Count == 0 ? (Distance: -1, Recall: overall) : recall.Select(e => (Distance: e.Key, Recall: e.Value)).MinBy(e => e.Recall);

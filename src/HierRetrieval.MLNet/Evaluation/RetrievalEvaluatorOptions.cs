@@ -15,6 +15,13 @@ public sealed record RetrievalEvaluatorOptions
     /// <summary>The vector-of-text column of retrieved documents, best first.</summary>
     public string RetrievedColumnName { get; init; } = "Documents";
 
+    /// <summary>
+    /// A Boolean column that marks the pairs to count (e.g. a held-out test split). Rows marked false are matches of
+    /// their query that still define R(q): they set the cutoff |R(q)| and are filtered from recall@k, MAP and NDCG
+    /// (the protocol of the CLI's evaluate --split test). Null counts every row.
+    /// </summary>
+    public string? EvaluatedColumnName { get; init; }
+
     /// <summary>Pairs at this distance or more are reported together under it; null reports every distance.</summary>
     public int? DistanceBucketCap { get; init; }
 }

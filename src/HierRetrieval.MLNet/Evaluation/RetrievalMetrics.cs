@@ -6,10 +6,10 @@ namespace HierRetrieval.MLNet.Evaluation;
 /// </summary>
 public sealed record RetrievalMetrics
 {
-    /// <summary>Number of distinct queries.</summary>
+    /// <summary>Number of distinct queries with at least one counted pair.</summary>
     public required int Queries { get; init; }
 
-    /// <summary>Number of distinct relevant (query, document) pairs.</summary>
+    /// <summary>Number of distinct counted (query, document) pairs.</summary>
     public required long Pairs { get; init; }
 
     /// <summary>Length of the longest retrieved list.</summary>
