@@ -14,7 +14,8 @@ namespace HierRetrieval.MLNet;
 /// <remarks>
 /// Every name in the query or document column is a node; a node is a match of itself (distance 0), so self pairs need
 /// not be listed. A seeded <see cref="DualEncoderOptions.ValidationFraction"/> of the other pairs is held out for
-/// early stopping.
+/// early stopping. Pairs marked by <see cref="DualEncoderOptions.HeldOutColumnName"/> are known matches that are not
+/// trained on: masking and validation know them.
 /// </remarks>
 public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
 {
@@ -42,8 +43,9 @@ public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
     public DualEncoderTransformer Fit(IDataView input)
     {
         var pairs = TrainingPairs.Read(input, _options);
-        var closure = TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs);
-        var split = PairSplitter.Split(closure, new PairSplitOptions { ValidationFraction = _options.ValidationFraction, TestFraction = 0, Seed = _options.Trainer.Seed });
+        var trained = TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs);
+        var closure = pairs.HeldOut.Count == 0 ? trained : TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs.Concat(pairs.HeldOut));
+        var split = PairSplitter.Split(trained, new PairSplitOptions { ValidationFraction = _options.ValidationFraction, TestFraction = 0, Seed = _options.Trainer.Seed });
         var result = new DualEncoderTrainer(_options.Trainer, _options.Logger).Train(closure, split, _options.CheckpointPath, _options.Progress);
         return DualEncoderTransformer.Create(_mlContext, pairs.Names, result.Embeddings, _options with { TopK = Math.Min(_options.TopK, pairs.Names.Count) }, result);
     }

@@ -25,6 +25,13 @@ public sealed record DualEncoderOptions
     /// </summary>
     public string? FarLabelColumnName { get; set; }
 
+    /// <summary>
+    /// An optional Boolean column marking pairs that are known matches but are held out of training (e.g. a test
+    /// split): they are never used as training pairs, and false-negative masking never treats them as negatives.
+    /// Null trains on every row.
+    /// </summary>
+    public string? HeldOutColumnName { get; set; }
+
     /// <summary>The output column of query embeddings (float vector of the embedding dimension).</summary>
     public string QueryEmbeddingColumnName { get; set; } = "QueryEmbedding";
 

@@ -47,6 +47,8 @@ public class ExportedModelTests
             Assert.That(read.QueryVocabulary, Is.EqualTo(Names));
             Assert.That(read.DocumentNames, Is.EqualTo(Names));
             Assert.That(read.K, Is.EqualTo(2));
+            Assert.That(read.Queries.Values.ToArray(), Is.EqualTo(Table.Values.ToArray()), "the query table as trained");
+            Assert.That(read.QueryTower().Vocabulary, Is.EqualTo(Names));
             Assert.That(read.Documents.Values.ToArray(), Is.EqualTo(new float[] { 0.6f, 0.8f, 0, 1, 1, 0 }).Within(1e-6));
         });
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using HierRetrieval.MLNet.Scoring;
 using HierRetrieval.Tests.Shared;
 using Microsoft.ML;
@@ -104,11 +103,8 @@ public class DualEncoderEstimatorTests
         string output = Path.Combine(_folder.Path, "scored.tsv");
 
         // The example program references ML.NET only (not this library) and sees nothing but the zip.
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "BatchScoring.dll"), zip, queries, output]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, errors);
+        var (exit, _, errors) = Example.Run("BatchScoring", zip, queries, output);
+        Assert.That(exit, Is.Zero, errors);
 
         var expected = Run(_model, Queries(names))
             .SelectMany(r => r.Documents.Select((d, i) => $"{r.Query}\t{i + 1}\t{d}\t{r.Scores[i].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}"));
@@ -179,6 +175,35 @@ public class DualEncoderEstimatorTests
             Assert.That(() => estimator.Fit(textDistance), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("'Distance' must be a scalar numeric column, found String"));
             Assert.That(() => chain.Fit(numericQuery), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("query column 'Query' must be a scalar String (text) column, found Single"));
             Assert.That(() => _model.Transform(_mlContext.Data.LoadFromEnumerable(new[] { new { Text = "a" } })), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("query column 'Query' was not found"));
+        });
+    }
+
+    [Test]
+    public void HeldOutPairs_AreNotTrainedOn_AndTheirColumnIsChecked()
+    {
+        var allHeld = _mlContext.Data.LoadFromEnumerable(TreePairs.All().Select(p => new { p.Query, p.Document, p.Distance, Held = true }));
+        var intHeld = _mlContext.Data.LoadFromEnumerable(TreePairs.All().Select(p => new { p.Query, p.Document, p.Distance, Held = 1 }));
+        var estimator = _mlContext.HierarchicalRetrieval().Trainers.DualEncoder(TreePairs.Options() with { HeldOutColumnName = "Held" });
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => estimator.Fit(allHeld), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("no rows to train on"));
+            Assert.That(() => estimator.Fit(intHeld), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("held-out column 'Held' must be a scalar Boolean column, found Int32"));
+        });
+    }
+
+    [Test]
+    public void WordNetPipelineExample_RunsEndToEnd()
+    {
+        string folder = Path.Combine(_folder.Path, "pipeline");
+        var (exit, output, errors) = Example.Run("WordNetPipeline", "wordnet-mammals", folder, "300");
+        Assert.That(exit, Is.Zero, errors);
+        var overall = System.Text.RegularExpressions.Regex.Match(output, @"overall ([0-9.]+) %");
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(folder, "model.zip")), Is.True);
+            Assert.That(output, Does.Contain("recall@|S(q)| by distance"));
+            Assert.That(overall.Success, Is.True, output);
+            Assert.That(double.Parse(overall.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(50), output);
         });
     }
 

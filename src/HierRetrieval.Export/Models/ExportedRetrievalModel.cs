@@ -10,9 +10,10 @@ namespace HierRetrieval.Export.Models;
 /// </summary>
 public sealed class ExportedRetrievalModel
 {
-    private ExportedRetrievalModel(IReadOnlyList<string> queryVocabulary, IReadOnlyList<string> documentNames, EmbeddingMatrix documents, int k, byte[] onnxModel)
+    private ExportedRetrievalModel(IReadOnlyList<string> queryVocabulary, EmbeddingMatrix queries, IReadOnlyList<string> documentNames, EmbeddingMatrix documents, int k, byte[] onnxModel)
     {
         QueryVocabulary = queryVocabulary;
+        Queries = queries;
         DocumentNames = documentNames;
         Documents = documents;
         K = k;
@@ -21,6 +22,9 @@ public sealed class ExportedRetrievalModel
 
     /// <summary>The queries the model knows; query id i + 1 = QueryVocabulary[i], id 0 is unknown.</summary>
     public IReadOnlyList<string> QueryVocabulary { get; }
+
+    /// <summary>The query tower's table (rows as trained; the graph normalises them).</summary>
+    public EmbeddingMatrix Queries { get; }
 
     /// <summary>Names of the documents, in row order.</summary>
     public IReadOnlyList<string> DocumentNames { get; }
@@ -36,6 +40,12 @@ public sealed class ExportedRetrievalModel
 
     /// <summary>Embedding dimension.</summary>
     public int Dimension => Documents.Dimension;
+
+    /// <summary>
+    /// The query tower alone, for batched embedding: running the retrieval graph for its embedding output would still
+    /// compute the scores of every document.
+    /// </summary>
+    public ExportedTower QueryTower() => ExportedTower.FromTable(TowerRole.Query, QueryVocabulary, Queries);
 
     /// <summary>Exports the towers: queries named by <paramref name="queryVocabulary"/>, documents by <paramref name="documentNames"/>.</summary>
     /// <exception cref="ArgumentException">Names and rows differ in number, or k is out of range.</exception>
@@ -53,7 +63,7 @@ public sealed class ExportedRetrievalModel
             [OnnxModelMetadata.QueryVocabularyKey] = OnnxModelMetadata.JoinNames(queryVocabulary),
             [OnnxModelMetadata.DocumentNamesKey] = OnnxModelMetadata.JoinNames(documentNames),
         });
-        return new ExportedRetrievalModel(queryVocabulary, documentNames, normalized, k, RetrievalOnnx.Build(queries, normalized, k, options));
+        return new ExportedRetrievalModel(queryVocabulary, queries, documentNames, normalized, k, RetrievalOnnx.Build(queries, normalized, k, options));
     }
 
     /// <summary>Reads a model built by <see cref="FromEmbeddings"/> from its serialized ONNX bytes.</summary>
@@ -71,6 +81,6 @@ public sealed class ExportedRetrievalModel
             throw new InvalidDataException($"{source}: {names.Count} document names for {documents.Rows} document rows");
         }
 
-        return new ExportedRetrievalModel(model.Names(OnnxModelMetadata.QueryVocabularyKey), names, documents, model.K, onnxModel);
+        return new ExportedRetrievalModel(model.Names(OnnxModelMetadata.QueryVocabularyKey), model.TowerTable(), names, documents, model.K, onnxModel);
     }
 }

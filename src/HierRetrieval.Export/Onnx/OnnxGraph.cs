@@ -20,7 +20,7 @@ internal static class OnnxGraph
     {
         string output = options.EmbeddingName;
         string Local(string name) => $"{output}.{name}";
-        graph.Initializer.Add(FloatTensor(Local("table"), [table.Rows, table.Dimension], table.Values));
+        graph.Initializer.Add(FloatTensor(TableName(options), [table.Rows, table.Dimension], table.Values));
         graph.Initializer.Add(Int64Tensor(Local("flat"), -1));
         graph.Initializer.Add(Int64Tensor(Local("first_id"), options.FirstId));
         graph.Initializer.Add(Int64Tensor(Local("first"), 0));
@@ -38,6 +38,9 @@ internal static class OnnxGraph
         graph.Node.Add(Node("Unsqueeze", [Local("known"), Local("column")], Local("known_rows")));
         graph.Node.Add(Node("Where", [Local("known_rows"), Local("normalized"), Local("zero")], output));
     }
+
+    /// <summary>The name of a lookup tower's table initializer, [rows, dim].</summary>
+    public static string TableName(OnnxExportOptions options) => $"{options.EmbeddingName}.table";
 
     public static TensorProto Int64Tensor(string name, long value) =>
         new() { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { value } };

@@ -139,6 +139,13 @@ public sealed class OnnxModelMetadata
     /// <summary>The value of the retrieval graph's k.</summary>
     internal int K => (int)Initializer(RetrievalOnnx.KInitializer).Int64Data[0];
 
+    /// <summary>The table of the lookup tower, [rows, dim].</summary>
+    internal EmbeddingMatrix TowerTable()
+    {
+        var tensor = Initializer(OnnxGraph.TableName(TowerOptions(new Dictionary<string, string>())));
+        return new EmbeddingMatrix((int)tensor.Dims[0], (int)tensor.Dims[1], MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray());
+    }
+
     /// <summary>The float initializer <paramref name="name"/>, stored [dim, rows], as a rows x dim matrix.</summary>
     internal EmbeddingMatrix TransposedMatrix(string name)
     {

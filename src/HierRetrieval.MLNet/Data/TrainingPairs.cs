@@ -11,17 +11,21 @@ namespace HierRetrieval.MLNet.Data;
 /// </summary>
 internal sealed class TrainingPairs
 {
-    private TrainingPairs(IReadOnlyList<string> names, IReadOnlyList<MatchedPair> pairs)
+    private TrainingPairs(IReadOnlyList<string> names, IReadOnlyList<MatchedPair> pairs, IReadOnlyList<MatchedPair> heldOut)
     {
         Names = names;
         Pairs = pairs;
+        HeldOut = heldOut;
     }
 
     /// <summary>Node names; node i = Names[i].</summary>
     public IReadOnlyList<string> Names { get; }
 
-    /// <summary>The pairs as node indexes.</summary>
+    /// <summary>The training pairs as node indexes.</summary>
     public IReadOnlyList<MatchedPair> Pairs { get; }
+
+    /// <summary>The pairs marked held out: known matches that are not trained on.</summary>
+    public IReadOnlyList<MatchedPair> HeldOut { get; }
 
     /// <summary>The columns Fit reads, by the options.</summary>
     public static IReadOnlyList<ColumnRequirement> Requirements(DualEncoderOptions options)
@@ -44,6 +48,11 @@ internal sealed class TrainingPairs
             throw new ArgumentException("set DistanceColumnName or FarLabelColumnName: training needs each pair's distance or near/far label", nameof(options));
         }
 
+        if (options.HeldOutColumnName is not null)
+        {
+            columns.Add(ColumnRequirement.Boolean(options.HeldOutColumnName, "held-out"));
+        }
+
         return columns;
     }
 
@@ -56,10 +65,13 @@ internal sealed class TrainingPairs
         var names = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var pairs = new List<MatchedPair>();
+        var heldOut = new List<MatchedPair>();
         using var cursor = data.GetRowCursor(columns);
         var query = cursor.GetGetter<ReadOnlyMemory<char>>(columns[0]);
         var document = cursor.GetGetter<ReadOnlyMemory<char>>(columns[1]);
         var distance = DistanceGetter(cursor, columns[2], options.Trainer.FarThreshold);
+        var held = options.HeldOutColumnName is null ? null : cursor.GetGetter<bool>(columns[3]);
+        bool isHeld = false;
         ReadOnlyMemory<char> text = default;
         long row = 0;
         while (cursor.MoveNext())
@@ -75,10 +87,11 @@ internal sealed class TrainingPairs
                 throw new InvalidDataException($"row {row}: distance {value} of ('{names[q]}', '{names[d]}') must be a whole number >= 1 (0 only when query and document are the same)");
             }
 
-            pairs.Add(new MatchedPair(q, d, (int)value));
+            held?.Invoke(ref isHeld);
+            (isHeld ? heldOut : pairs).Add(new MatchedPair(q, d, (int)value));
         }
 
-        return pairs.Count == 0 ? throw new InvalidDataException("the training data has no rows") : new TrainingPairs(names, pairs);
+        return pairs.Count == 0 ? throw new InvalidDataException("the training data has no rows to train on") : new TrainingPairs(names, pairs, heldOut);
 
         int NodeOf(ReadOnlyMemory<char> value, string column)
         {

@@ -7,8 +7,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace HierRetrieval.MLNet.Scoring;
 
 /// <summary>
-/// Bulk retrieval with an exported model: query names to ids, one batched ONNX Runtime call of the query tower per
-/// batch, then the exact index's batched top-k over the document embeddings. The per-row ApplyOnnxModel path gives
+/// Bulk retrieval with an exported model: query names to ids, one batched ONNX Runtime call of the query tower (the
+/// tower alone, not the retrieval graph) per batch, then the exact index's batched top-k over the document embeddings. The per-row ApplyOnnxModel path gives
 /// the same documents; this one is for files of many queries.
 /// </summary>
 public sealed class BatchScorer : IDisposable
@@ -23,13 +23,16 @@ public sealed class BatchScorer : IDisposable
 
     /// <summary>Prepares the query tower session and the document index.</summary>
     /// <param name="model">The exported model (e.g. from <see cref="RetrievalModelZip.Read"/>).</param>
-    /// <param name="threads">Threads for ONNX Runtime and the index.</param>
+    /// <param name="threads">Threads for the index (0 = all cores).</param>
     public BatchScorer(ExportedRetrievalModel model, int threads = 0)
     {
         threads = threads > 0 ? threads : Environment.ProcessorCount;
         _model = model;
-        using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-        _session = new InferenceSession(model.OnnxModel, options);
+        // The lookup tower is a gather and a normalisation: one thread, and no spinning workers that would take cores
+        // from the index's search right after each call.
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        _session = new InferenceSession(model.QueryTower().OnnxModel, options);
         _index = new ExactIndex(model.Documents, new ExactIndexOptions { Threads = threads });
         _ids = new Dictionary<string, long>(model.QueryVocabulary.Count, StringComparer.Ordinal);
         for (int i = 0; i < model.QueryVocabulary.Count; i++)
