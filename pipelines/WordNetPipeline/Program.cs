@@ -23,7 +23,11 @@ Directory.CreateDirectory(folder);
 var hierarchy = HierarchyCatalog.Load(hierarchyName);
 var split = PairSplitter.Split(hierarchy.Closure, new PairSplitOptions { Seed = 0, ValidationFraction = 0, TestFraction = 0.1 });
 string pairsPath = Path.Combine(folder, "pairs.tsv");
-WritePairs(pairsPath, PairSet.All(hierarchy.Closure).Pairs.ToArray(), [.. split.Test.Pairs.ToArray().Select(p => (p.Query, p.Document))]);
+using (var writer = new StreamWriter(pairsPath))
+{
+    PairTable.Write(hierarchy, PairSet.All(hierarchy.Closure), split.Test, writer);
+}
+
 Console.WriteLine($"{hierarchyName}: {hierarchy.Count:N0} nodes, {split.Train.Count + split.Test.Count:N0} pairs in {pairsPath}, {split.Test.Count:N0} held out");
 
 // 2. Load, fit, save.
@@ -57,17 +61,6 @@ foreach (var (distance, recall) in metrics.RecallByDistance)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"overall {metrics.Overall:P1}, min {metrics.Min:P1} at distance {metrics.MinDistance}, recall@{metrics.K} {metrics.RecallAtK:P1}, MAP {metrics.MeanAveragePrecision:F4}, NDCG@{metrics.K} {metrics.Ndcg:F4}"));
 return 0;
-
-void WritePairs(string path, MatchedPair[] pairs, HashSet<(int, int)> held)
-{
-    using var writer = new StreamWriter(path);
-    writer.WriteLine("Query\tDocument\tDistance\tHeld");
-    foreach (var pair in pairs)
-    {
-        bool isHeld = held.Contains((pair.Query, pair.Document));
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{hierarchy.IdOf(pair.Query)}\t{hierarchy.IdOf(pair.Document)}\t{pair.Distance}\t{(isHeld ? "true" : "false")}"));
-    }
-}
 
 /// <summary>A row of the pairs TSV.</summary>
 internal sealed class PairRow

@@ -2,6 +2,7 @@ using System.CommandLine;
 using HierRetrieval.Cli.Terminal;
 using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.IO;
+using HierRetrieval.Data.Pairs;
 
 namespace HierRetrieval.Cli.Commands;
 
@@ -14,6 +15,7 @@ internal static class DataCommand
         command.Add(Stats());
         command.Add(ImportWordNet());
         command.Add(Export());
+        command.Add(Pairs());
         return command;
     }
 
@@ -62,6 +64,27 @@ internal static class DataCommand
             string path = parse.GetValue(archive)!;
             AtomicFile.Write(path, stream => WordNetNouns.WriteArchive(synsets, stream));
             output.Out.WriteLine($"wrote {synsets.Count:N0} synsets, {hierarchy.EdgeCount:N0} edges to {path}");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Pairs()
+    {
+        var hierarchy = CommonOptions.Hierarchy();
+        var outFile = new Option<string>("--out") { Description = $"The pairs table to write ({PairTable.Header.Replace('\t', ' ')}, tab-separated).", Required = true, HelpName = "file" };
+        var heldOut = new Option<double>("--held-out-fraction") { Description = "Fraction of the non-self pairs marked Held (a seeded test split; self pairs are never held out).", DefaultValueFactory = _ => 0 };
+        CommonOptions.Require(heldOut, v => v is >= 0 and < 1, v => $"--held-out-fraction must be in [0, 1), got {v}");
+        var seed = CommonOptions.Seed("the held-out split");
+        var command = new Command("pairs", "Write every (node, ancestor, distance) pair of a hierarchy as a TSV table: the training input of the ML.NET DualEncoder.") { hierarchy, outFile, heldOut, seed };
+        command.SetAction(parse => CommandOutput.Run(parse, null, output =>
+        {
+            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
+            var split = PairSplitter.Split(loaded.Closure, new PairSplitOptions { Seed = parse.GetValue(seed), ValidationFraction = 0, TestFraction = parse.GetValue(heldOut) });
+            var all = PairSet.All(loaded.Closure);
+            string path = parse.GetValue(outFile)!;
+            AtomicFile.WriteText(path, writer => PairTable.Write(loaded, all, split.Test, writer));
+            output.Out.WriteLine($"wrote {all.Count:N0} pairs ({split.Test.Count:N0} held out) of {loaded.Count:N0} nodes to {path}");
             return 0;
         }));
         return command;
