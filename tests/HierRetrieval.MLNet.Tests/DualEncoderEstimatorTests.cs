@@ -112,6 +112,24 @@ public class DualEncoderEstimatorTests
     }
 
     [Test]
+    public void EstimatorChain_WithStandardTransformsBeforeAndAfter_FitsAndTransforms()
+    {
+        var pipeline = _mlContext.Transforms.Text.NormalizeText("Query", "RawQuery", keepDiacritics: true, keepPunctuations: true, keepNumbers: true)
+            .Append(_mlContext.HierarchicalRetrieval().Trainers.DualEncoder(TreePairs.Options()))
+            .Append(_mlContext.Transforms.Concatenate("Features", "QueryEmbedding", "Scores"));
+        var pairs = _mlContext.Data.LoadFromEnumerable(TreePairs.All().Select(p => new { RawQuery = p.Query.ToUpperInvariant(), p.Document, p.Distance }));
+        var fitted = pipeline.Fit(pairs);
+        var features = fitted.Transform(pairs).GetColumn<float[]>("Features").First();
+        var documents = fitted.Transform(pairs).GetColumn<string[]>("Documents").First();
+        Assert.Multiple(() =>
+        {
+            Assert.That(features, Has.Length.EqualTo(8 + 5));
+            Assert.That(documents, Has.Length.EqualTo(5));
+            Assert.That(documents, Has.Some.EqualTo("r"), "the lower-cased query finds the root among its ancestors");
+        });
+    }
+
+    [Test]
     public void PredictionEngine_OneQueryAtATime_MatchesTransform()
     {
         // Disposing a prediction engine disposes the ONNX transformer it wraps (ML.NET's behaviour), so it gets a reloaded copy.
