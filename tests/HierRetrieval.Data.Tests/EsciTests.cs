@@ -1,0 +1,109 @@
+using HierRetrieval.Data.Esci;
+using HierRetrieval.Tests.Shared;
+
+namespace HierRetrieval.Data.Tests;
+
+public class EsciTests
+{
+    private static readonly EsciGeneratorOptions Small = new() { Families = 3, TypesPerFamily = 2, ProductsPerType = 5, QueriesPerType = 2, JudgementsPerLabel = 2, Seed = 4 };
+
+    [TestCase("parquet")]
+    [TestCase("csv")]
+    [TestCase("tsv")]
+    public async Task GeneratedTables_WrittenAndRead_RoundTrip(string format)
+    {
+        using var folder = new TempFolder();
+        var (examples, products) = EsciGenerator.Generate(Small);
+        string examplesPath = Path.Combine(folder.Path, $"examples.{format}"), productsPath = Path.Combine(folder.Path, $"products.{format}");
+        await EsciWriter.WriteExamplesAsync(examplesPath, examples);
+        await EsciWriter.WriteProductsAsync(productsPath, products);
+
+        var readExamples = await EsciFiles.ReadExamplesAsync(examplesPath);
+        var readProducts = await EsciFiles.ReadProductsAsync(productsPath);
+        Assert.Multiple(() =>
+        {
+            Assert.That(readExamples.Rows, Is.EqualTo(examples));
+            Assert.That(readProducts.Rows, Is.EqualTo(products));
+            Assert.That(readExamples.Report.Counts[EsciReadReport.ReadKey], Is.EqualTo(examples.Count));
+            Assert.That(readExamples.Report.Dropped + readProducts.Report.Dropped, Is.Zero);
+            Assert.That(products.Any(p => p.Description is null), Is.True, "some optional fields are missing");
+        });
+    }
+
+    [Test]
+    public void Generator_SameSeed_SameTables_AllFourLabels()
+    {
+        var (a, _) = EsciGenerator.Generate(Small);
+        var (b, _) = EsciGenerator.Generate(Small);
+        Assert.That(a, Is.EqualTo(b));
+        Assert.That(a.Select(e => e.Label).Distinct().Count(), Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task BadRows_AreCountedByReasonWithTheirRow_GoodRowsKept()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("examples.csv",
+            "example_id,query,query_id,product_id,product_locale,esci_label,small_version,large_version,split\n" +
+            "1,\"red, shoes\",10,P1,us,E,1,1,train\n" +
+            "2,shoes,10,P2,us,X,1,1,train\n" +
+            "3,,11,P3,us,S,0,1,test\n" +
+            "four,boots,12,P4,us,C,0,1,test\n" +
+            "5,boots,12,P5,us,I,1,1\n" +
+            "6,\"multi\nline\",13,P6,us,I,2,1,test\n" +
+            "7,boots,12,P7,us,substitute,0,1,test\n");
+        var table = await EsciFiles.ReadExamplesAsync(path);
+        Assert.Multiple(() =>
+        {
+            Assert.That(table.Rows.Select(r => r.ExampleId), Is.EqualTo(new long[] { 1, 7 }));
+            Assert.That(table.Rows[0].Query, Is.EqualTo("red, shoes"));
+            Assert.That(table.Rows[1].Label, Is.EqualTo(EsciLabel.Substitute));
+            Assert.That(table.Report.Counts["read"], Is.EqualTo(7));
+            Assert.That(table.Report.Counts["unknown label"], Is.EqualTo(1));
+            Assert.That(table.Report.Counts["missing field"], Is.EqualTo(1));
+            Assert.That(table.Report.Counts["bad number"], Is.EqualTo(1));
+            Assert.That(table.Report.Counts["malformed row"], Is.EqualTo(1));
+            Assert.That(table.Report.Counts["bad flag"], Is.EqualTo(1));
+            Assert.That(table.Report.FirstProblems[0], Is.EqualTo($"{path}:2: column 'esci_label': unknown label 'X' (expected E, S, C or I)"));
+            Assert.That(table.Report.FirstProblems, Has.Some.StartsWith($"{path}:5: 8 fields where the header has 9"));
+        });
+    }
+
+    [Test]
+    public async Task BrokenFiles_GetClearErrors()
+    {
+        using var folder = new TempFolder();
+        string quotes = folder.Write("quotes.csv", string.Join(',', EsciColumns.Products) + "\nP1,\"a\"b,,,,,us\n");
+        string columns = folder.Write("columns.csv", "product_id,product_title\nP1,x\n");
+        string notParquet = folder.Write("products.parquet", "not parquet");
+        Assert.Multiple(() =>
+        {
+            Assert.That(async () => await EsciFiles.ReadProductsAsync(quotes), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("quotes.csv:2: malformed quoting"));
+            Assert.That(async () => await EsciFiles.ReadProductsAsync(columns), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("no column product_description, product_bullet_point, product_brand, product_color, product_locale"));
+            Assert.That(async () => await EsciFiles.ReadProductsAsync(notParquet), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not a readable Parquet file"));
+            Assert.That(async () => await EsciFiles.ReadProductsAsync(Path.Combine(folder.Path, "none.csv")), Throws.InstanceOf<FileNotFoundException>());
+        });
+    }
+
+    [Test]
+    public void Join_FiltersAndMissingProducts_AreCounted_TextIsComposed()
+    {
+        var empty = new EsciReadReport();
+        EsciExample Example(long id, string product, bool small, string split) => new(id, "q", 1, product, "us", EsciLabel.Exact, small, true, split);
+        var examples = new EsciTable<EsciExample>([Example(1, "P1", true, "train"), Example(2, "P2", true, "train"), Example(3, "P1", false, "train"), Example(4, "P1", true, "test"), Example(5, "P3", true, "train")], empty);
+        var products = new EsciTable<EsciProduct>([
+            new("P1", "us", "Title one", null, "bullet", "Brand", null),
+            new("P3", "us", null, "only a description", null, null, null),
+        ], new EsciReadReport());
+
+        var dataset = EsciDataset.Join(examples, products, new EsciLoadOptions { SmallVersion = true, Split = "train" });
+        Assert.Multiple(() =>
+        {
+            Assert.That(dataset.Judgements.Select(j => j.ProductId), Is.EqualTo(new[] { "P1" }));
+            Assert.That(dataset.Judgements[0].ProductText, Is.EqualTo("Title one Brand bullet"));
+            Assert.That(dataset.Report.Counts["filtered out"], Is.EqualTo(2));
+            Assert.That(dataset.Report.Counts["example whose product is missing or has no text"], Is.EqualTo(2), "P2 is missing; P3 has no text in the default fields");
+            Assert.That(dataset.Report.Counts["product without text"], Is.EqualTo(1));
+        });
+    }
+}
