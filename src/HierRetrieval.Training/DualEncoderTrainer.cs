@@ -74,8 +74,6 @@ public sealed class DualEncoderTrainer
             throw new ArgumentException("the hierarchy has no (child, ancestor) pairs: there is nothing to learn", nameof(closure));
         }
 
-        var stages = RecipePlanner.Plan(_options, split.Train);
-        torch.set_num_threads(_options.Threads);
         var device = ResolveDevice(_options.Device);
         using var queries = new LookupTableTower(closure.NodeCount, _options.Dimension, _options.Seed, _options.InitialScale, device);
         using var documents = new LookupTableTower(closure.NodeCount, _options.Dimension, _options.Seed + 1L, _options.InitialScale, device);
@@ -85,15 +83,54 @@ public sealed class DualEncoderTrainer
             documents.Load(initialEmbeddings.Documents);
         }
 
-        var run = new Run(this, closure, split, stages, queries, documents, device, checkpointPath, StartingPoint(initialEmbeddings));
+        return Train(closure, split, queries, documents, checkpointPath, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains the given towers (e.g. text towers) on <paramref name="split"/>.Train: the same recipe, loss, validation,
+    /// early stopping and checkpoints as for lookup tables; only the towers differ. Item i of each tower is node i of
+    /// <paramref name="closure"/>. The caller owns the towers and creates them on <see cref="ResolveDevice"/>'s device.
+    /// </summary>
+    /// <exception cref="ArgumentException">The towers do not cover the closure's nodes or have another dimension, or the recipe's far set is empty.</exception>
+    public TrainingResult Train(
+        TransitiveClosure closure,
+        PairSplit split,
+        ITrainableTower queries,
+        ITrainableTower documents,
+        string? checkpointPath = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (closure.PairCount == 0)
+        {
+            throw new ArgumentException("the hierarchy has no (child, ancestor) pairs: there is nothing to learn", nameof(closure));
+        }
+
+        foreach (var tower in new[] { queries, documents })
+        {
+            if (tower.ItemCount != closure.NodeCount || tower.Dimension != _options.Dimension)
+            {
+                throw new ArgumentException($"a tower embeds {tower.ItemCount} items in d={tower.Dimension}, but the closure has {closure.NodeCount} nodes and the options ask for d={_options.Dimension}", nameof(queries));
+            }
+        }
+
+        var stages = RecipePlanner.Plan(_options, split.Train);
+        torch.set_num_threads(_options.Threads);
+        var run = new Run(this, closure, split, stages, queries, documents, ResolveDevice(_options.Device), checkpointPath, StartingPoint(queries, documents));
         return run.Execute(progress, cancellationToken);
     }
 
-    /// <summary>A checksum of the initial embeddings, so that a checkpoint is resumed only from the same start.</summary>
-    private static double StartingPoint(NodeEmbeddings? initial) =>
-        initial is null ? 0 : System.Numerics.Tensors.TensorPrimitives.Sum<float>(initial.Queries.Values) + (2 * System.Numerics.Tensors.TensorPrimitives.Sum<float>(initial.Documents.Values));
+    /// <summary>A checksum of the towers' initial parameters, so that a checkpoint is resumed only from the same start.</summary>
+    private static double StartingPoint(ITrainableTower queries, ITrainableTower documents)
+    {
+        using var scope = NewDisposeScope();
+        double Sum(ITrainableTower tower) => tower.Parameters.Sum(p => p.Tensor.sum().to_type(ScalarType.Float64).item<double>());
+        return Sum(queries) + (2 * Sum(documents));
+    }
 
-    private static Device ResolveDevice(string name)
+    /// <summary>The torch device named by <see cref="DualEncoderTrainerOptions.Device"/> (cpu, cuda, cuda:n).</summary>
+    /// <exception cref="ArgumentException">CUDA was asked for but is not available.</exception>
+    public static Device ResolveDevice(string name)
     {
         if (name == "cpu")
         {
@@ -124,8 +161,8 @@ public sealed class DualEncoderTrainer
         TransitiveClosure closure,
         PairSplit split,
         IReadOnlyList<TrainingStage> stages,
-        LookupTableTower queries,
-        LookupTableTower documents,
+        ITrainableTower queries,
+        ITrainableTower documents,
         Device device,
         string? checkpointPath,
         double startingPoint)

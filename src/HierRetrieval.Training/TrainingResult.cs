@@ -23,7 +23,7 @@ public sealed class StageCompletedEventArgs(StageSummary stage, bool isLast, Nod
     public NodeEmbeddings Embeddings { get; } = embeddings;
 }
 
-/// <summary>The outcome of <see cref="DualEncoderTrainer.Train"/>.</summary>
+/// <summary>The outcome of <c>DualEncoderTrainer.Train</c>.</summary>
 /// <param name="Embeddings">Query and document embeddings of every node from the kept parameters.</param>
 /// <param name="Curve">The validation points.</param>
 /// <param name="Stages">One summary per stage.</param>
