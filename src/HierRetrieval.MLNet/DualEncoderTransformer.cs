@@ -66,11 +66,12 @@ public sealed class DualEncoderTransformer : ITransformer, IDisposable
 
         var model = ExportedRetrievalModel.FromEmbeddings(names, embeddings.Queries, names, embeddings.Documents, options.TopK);
         var chain = OnnxChains.NamesToIds(mlContext, model.QueryVocabulary, options.QueryColumnName)
-            .Append(OnnxChains.Apply(mlContext, model.OnnxModel, OnnxModelMetadata.EmbeddingName, OnnxModelMetadata.ScoresName, OnnxModelMetadata.DocumentsName))
+            .Append(OnnxChains.Apply(mlContext, model.OnnxModel, OnnxModelMetadata.ItemName, OnnxModelMetadata.EmbeddingName, OnnxModelMetadata.ScoresName, OnnxModelMetadata.DocumentsName))
             .Append(OnnxChains.RowsToNames(mlContext, model.DocumentNames, options.DocumentsColumnName, OnnxModelMetadata.DocumentsName))
             .Append(OnnxChains.Publish(
                 mlContext,
                 [(options.QueryEmbeddingColumnName, OnnxModelMetadata.EmbeddingName), (options.ScoresColumnName, OnnxModelMetadata.ScoresName)],
+                OnnxModelMetadata.ItemName,
                 OnnxModelMetadata.EmbeddingName,
                 OnnxModelMetadata.ScoresName,
                 OnnxModelMetadata.DocumentsName));

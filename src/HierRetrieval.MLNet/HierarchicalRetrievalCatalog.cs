@@ -91,7 +91,7 @@ public sealed class HierarchicalRetrievalTransforms
         }
 
         return OnnxChains.NamesToIds(_mlContext, tower.Vocabulary, inputColumnName)
-            .Append(OnnxChains.Apply(_mlContext, tower.OnnxModel, OnnxModelMetadata.EmbeddingName))
-            .Append(OnnxChains.Publish(_mlContext, [(outputColumnName, OnnxModelMetadata.EmbeddingName)], OnnxModelMetadata.EmbeddingName));
+            .Append(OnnxChains.Apply(_mlContext, tower.OnnxModel, OnnxModelMetadata.ItemName, OnnxModelMetadata.EmbeddingName))
+            .Append(OnnxChains.Publish(_mlContext, [(outputColumnName, OnnxModelMetadata.EmbeddingName)], OnnxModelMetadata.ItemName, OnnxModelMetadata.EmbeddingName));
     }
 }

@@ -31,10 +31,28 @@ public static class RetrievalOnnx
             throw new ArgumentException($"query tower has dimension {queryTable.Dimension} but documents have {documents.Dimension}", nameof(documents));
         }
 
+        options ??= new OnnxExportOptions();
+        return WithRetrievalHead(LookupTowerOnnx.Graph("hierarchical_retrieval", queryTable, options), documents, k, options);
+    }
+
+    /// <summary>The serialized model retrieving the top <paramref name="k"/> of <paramref name="documents"/> for texts embedded by a text tower (input: feature counts).</summary>
+    /// <exception cref="ArgumentException">The dimensions differ, or k is not between 1 and the number of documents.</exception>
+    public static byte[] Build(TextTowerWeights queryTower, EmbeddingMatrix documents, int k, OnnxExportOptions? options = null)
+    {
+        if (queryTower.Dimension != documents.Dimension)
+        {
+            throw new ArgumentException($"query tower has dimension {queryTower.Dimension} but documents have {documents.Dimension}", nameof(documents));
+        }
+
+        options ??= new OnnxExportOptions();
+        return WithRetrievalHead(TextTowerOnnx.Graph("hierarchical_text_retrieval", queryTower, options), documents, k, options);
+    }
+
+    /// <summary>Adds the document matrix, MatMul and TopK after a tower graph's embedding output, and serializes.</summary>
+    private static byte[] WithRetrievalHead(GraphProto graph, EmbeddingMatrix documents, int k, OnnxExportOptions options)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, documents.Rows);
-        options ??= new OnnxExportOptions();
-        var graph = LookupTowerOnnx.Graph("hierarchical_retrieval", queryTable, options);
         graph.Output.Add(Value(options.ScoresName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(k)));
         graph.Output.Add(Value(options.DocumentsName, TensorProto.Types.DataType.Int64, Dimension("batch"), Dimension(k)));
         graph.Initializer.Add(FloatTensor(DocumentsInitializer, [documents.Dimension, documents.Rows], Transpose(documents)));

@@ -35,9 +35,15 @@ public static class TextTowerOnnx
     /// <exception cref="ArgumentException">The weights are inconsistent.</exception>
     public static byte[] Build(TextTowerWeights weights, OnnxExportOptions? options = null)
     {
-        weights.Validate();
         options ??= new OnnxExportOptions();
-        var graph = new GraphProto { Name = "text_tower" };
+        return Serialize(Graph("text_tower", weights, options), options);
+    }
+
+    /// <summary>A graph named <paramref name="name"/> with the tower's input, its output and its nodes, for other graphs to extend.</summary>
+    internal static GraphProto Graph(string name, TextTowerWeights weights, OnnxExportOptions options)
+    {
+        weights.Validate();
+        var graph = new GraphProto { Name = name };
         graph.Input.Add(Value(FeaturesName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(weights.FeatureCount)));
         graph.Output.Add(Value(options.EmbeddingName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(weights.Dimension)));
         string Local(string name) => $"text.{name}";
@@ -58,6 +64,6 @@ public static class TextTowerOnnx
         graph.Node.Add(Node("MatMul", [Local("hidden"), Local("output.weight")], Local("output.product")));
         graph.Node.Add(Node("Add", [Local("output.product"), Local("output.bias")], Local("output")));
         graph.Node.Add(Node("LpNormalization", [Local("output")], options.EmbeddingName, IntAttribute("axis", 1), IntAttribute("p", 2)));
-        return Serialize(graph, options);
+        return graph;
     }
 }

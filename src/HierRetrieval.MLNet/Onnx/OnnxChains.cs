@@ -25,21 +25,25 @@ internal static class OnnxChains
         return mlContext.Transforms.Conversion.MapValue(outputColumnName, table, table.Schema[nameof(NameAndId.Id)], table.Schema[nameof(NameAndId.Name)], inputColumnName);
     }
 
-    /// <summary>Runs the graph <paramref name="onnxModel"/> on the id column, producing <paramref name="outputs"/> (the graph's names).</summary>
-    public static IEstimator<ITransformer> Apply(MLContext mlContext, byte[] onnxModel, params string[] outputs) =>
-        mlContext.Transforms.ApplyOnnxModel(outputs, [OnnxModelMetadata.ItemName], new MemoryStream(onnxModel, writable: false), gpuDeviceId: null, fallbackToCpu: false);
+    /// <summary>Runs the graph <paramref name="onnxModel"/> on its input column <paramref name="input"/>, producing <paramref name="outputs"/> (the graph's names).</summary>
+    public static IEstimator<ITransformer> Apply(MLContext mlContext, byte[] onnxModel, string input, params string[] outputs) =>
+        mlContext.Transforms.ApplyOnnxModel(outputs, [input], new MemoryStream(onnxModel, writable: false), gpuDeviceId: null, fallbackToCpu: false);
 
-    /// <summary>Copies graph outputs to the user's column names, then drops the ids and the graph outputs.</summary>
-    public static IEstimator<ITransformer> Publish(MLContext mlContext, IReadOnlyList<(string Output, string Graph)> copies, params string[] graphOutputs) =>
+    /// <summary>Copies graph outputs to the user's column names, then drops the internal columns <paramref name="internals"/>.</summary>
+    public static IEstimator<ITransformer> Publish(MLContext mlContext, IReadOnlyList<(string Output, string Graph)> copies, params string[] internals) =>
         copies.Select(c => mlContext.Transforms.CopyColumns(c.Output, c.Graph)).Aggregate((IEstimator<ITransformer>)new EstimatorChain<ITransformer>(), (chain, copy) => chain.Append(copy))
-            .Append(mlContext.Transforms.DropColumns([OnnxModelMetadata.ItemName, .. graphOutputs]));
+            .Append(mlContext.Transforms.DropColumns(internals));
 
     /// <summary>Fits <paramref name="estimator"/> on an empty view with the text column <paramref name="inputColumnName"/>: every step is a fixed mapping, so no data is needed.</summary>
-    public static ITransformer FitOnText(MLContext mlContext, IEstimator<ITransformer> estimator, string inputColumnName)
+    public static ITransformer FitOnText(MLContext mlContext, IEstimator<ITransformer> estimator, string inputColumnName) =>
+        estimator.Fit(EmptyText(mlContext, inputColumnName));
+
+    /// <summary>An empty view with one text column, <paramref name="columnName"/>.</summary>
+    public static IDataView EmptyText(MLContext mlContext, string columnName)
     {
         var definition = SchemaDefinition.Create(typeof(TextRow));
-        definition[0].ColumnName = inputColumnName;
-        return estimator.Fit(mlContext.Data.LoadFromEnumerable(Array.Empty<TextRow>(), definition));
+        definition[0].ColumnName = columnName;
+        return mlContext.Data.LoadFromEnumerable(Array.Empty<TextRow>(), definition);
     }
 
     private sealed class NameAndId

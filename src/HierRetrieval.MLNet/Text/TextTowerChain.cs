@@ -1,0 +1,38 @@
+using HierRetrieval.Export.Onnx;
+using HierRetrieval.MLNet.Onnx;
+using HierRetrieval.Training.Towers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace HierRetrieval.MLNet.Text;
+
+/// <summary>
+/// A text tower as an ML.NET transformer of built-ins: the fitted <see cref="TextFeaturizer"/>, then ApplyOnnxModel
+/// with the tower's graph. It embeds raw text, and its zip needs no other files.
+/// </summary>
+public static class TextTowerChain
+{
+    /// <summary>The trained weights of <paramref name="tower"/>, for export.</summary>
+    public static TextTowerWeights Weights(TextTower tower)
+    {
+        var parts = tower.Export();
+        return new TextTowerWeights(parts[0].Values, parts[1].Values, parts[2].Values, parts[3].Values, parts[4].Values,
+            (int)parts[0].Shape[0], (int)parts[0].Shape[1], (int)parts[3].Shape[1]);
+    }
+
+    /// <summary>Embeds the featurizer's text column into <paramref name="outputColumnName"/> (unit-norm float vector).</summary>
+    /// <exception cref="ArgumentException">The tower's feature count differs from the featurizer's.</exception>
+    public static ITransformer Create(MLContext mlContext, TextFeaturizer featurizer, TextTowerWeights tower, string outputColumnName)
+    {
+        if (tower.FeatureCount != featurizer.FeatureCount)
+        {
+            throw new ArgumentException($"the tower reads {tower.FeatureCount} features but the featurizer makes {featurizer.FeatureCount}", nameof(tower));
+        }
+
+        byte[] onnx = TextTowerOnnx.Build(tower, new OnnxExportOptions { EmbeddingName = OnnxModelMetadata.EmbeddingName });
+        var head = OnnxChains.Apply(mlContext, onnx, TextTowerOnnx.FeaturesName, OnnxModelMetadata.EmbeddingName)
+            .Append(OnnxChains.Publish(mlContext, [(outputColumnName, OnnxModelMetadata.EmbeddingName)], TextTowerOnnx.FeaturesName, OnnxModelMetadata.EmbeddingName));
+        var featurized = featurizer.Transformer.Transform(OnnxChains.EmptyText(mlContext, featurizer.InputColumnName));
+        return new TransformerChain<ITransformer>(featurizer.Transformer, head.Fit(featurized));
+    }
+}
