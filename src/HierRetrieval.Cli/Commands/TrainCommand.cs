@@ -29,6 +29,7 @@ internal static class TrainCommand
         ["rebalanced"] = TrainingRecipe.Rebalanced,
         ["pretrain-finetune"] = TrainingRecipe.PretrainFinetune,
         ["finetune"] = TrainingRecipe.Finetune,
+        ["near-then-far"] = TrainingRecipe.NearThenFar,
     };
 
     /// <summary>The trainer's defaults, shown as the options' defaults.</summary>

@@ -29,18 +29,30 @@ public static class RecipePlanner
             return [Finetune()];
         }
 
+        bool twoStages = options.Recipe is TrainingRecipe.PretrainFinetune or TrainingRecipe.NearThenFar;
         var first = new TrainingStage(
-            options.Recipe == TrainingRecipe.PretrainFinetune ? "pretrain" : "train",
-            options.Recipe == TrainingRecipe.Rebalanced
-                ? PairSampler.Mixed(train, FarPairs(options, train), options.FarFraction, options.Seed, stream: 0)
-                : PairSampler.Shuffled(train, options.Seed, stream: 0),
+            twoStages ? "pretrain" : "train",
+            options.Recipe switch
+            {
+                TrainingRecipe.Rebalanced => PairSampler.Mixed(train, FarPairs(options, train), options.FarFraction, options.Seed, stream: 0),
+                TrainingRecipe.NearThenFar => PairSampler.Shuffled(NearPairs(options, train), options.Seed, stream: 0),
+                _ => PairSampler.Shuffled(train, options.Seed, stream: 0),
+            },
             options.Steps,
             options.LearningRate,
             options.Temperature,
             options.ValidationInterval,
             options.MaskFalseNegatives,
             options.EarlyStopping);
-        return options.Recipe == TrainingRecipe.PretrainFinetune ? [first, Finetune()] : [first];
+        return twoStages ? [first, Finetune()] : [first];
+    }
+
+    /// <summary>Training pairs below the far threshold (self pairs included).</summary>
+    /// <exception cref="ArgumentException">There are none.</exception>
+    private static PairSet NearPairs(DualEncoderTrainerOptions options, PairSet train)
+    {
+        var near = train.PartitionByDistance(options.FarThreshold).Near;
+        return near.Count > 0 ? near : throw new ArgumentException($"no training pair has distance below {options.FarThreshold}: the near set for {options.Recipe} is empty", nameof(options));
     }
 
     /// <summary>Training pairs at the far threshold or beyond.</summary>

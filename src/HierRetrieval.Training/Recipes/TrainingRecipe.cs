@@ -14,4 +14,10 @@ public enum TrainingRecipe
 
     /// <summary>The finetuning stage alone, starting from a pretrained model's embeddings.</summary>
     Finetune,
+
+    /// <summary>
+    /// Pretrain on near pairs only (distance below the far threshold), then finetune on far pairs: for data whose far
+    /// pairs are a different relation, e.g. shopping's Exact then Substitute judgements.
+    /// </summary>
+    NearThenFar,
 }

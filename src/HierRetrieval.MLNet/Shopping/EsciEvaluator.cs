@@ -1,0 +1,87 @@
+using HierRetrieval.Data.Esci;
+using HierRetrieval.Export.Onnx;
+using HierRetrieval.Retrieval.Exact;
+using HierRetrieval.Training.Towers;
+using Microsoft.ML.OnnxRuntime;
+
+namespace HierRetrieval.MLNet.Shopping;
+
+/// <summary>Retrieval quality by ESCI label: recall@k of Exact and of Substitute judgements, and NDCG@k with ESCI gains.</summary>
+/// <param name="Queries">Queries evaluated.</param>
+/// <param name="K">Products retrieved per query.</param>
+/// <param name="ExactRecall">Exact judgements whose product is in the top k, over all Exact judgements.</param>
+/// <param name="SubstituteRecall">The same for Substitute judgements.</param>
+/// <param name="Ndcg">Mean NDCG@k with gains E 1.0, S 0.1, C 0.01, I 0 (unjudged products gain 0), over queries with a positive gain.</param>
+/// <param name="ExactPairs">Exact judgements evaluated.</param>
+/// <param name="SubstitutePairs">Substitute judgements evaluated.</param>
+public sealed record EsciMetrics(int Queries, int K, double ExactRecall, double SubstituteRecall, double Ndcg, long ExactPairs, long SubstitutePairs);
+
+/// <summary>Evaluates an <see cref="EsciTextModel"/> on judgements: every query retrieves its top k among the model's product corpus.</summary>
+public static class EsciEvaluator
+{
+    /// <summary>Embeds the queries of <paramref name="test"/> (batched ONNX Runtime calls of the query tower), searches the products exactly, and scores by label.</summary>
+    public static EsciMetrics Evaluate(EsciTextModel model, EsciDataset test, int k, int threads = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        var judged = test.Judgements.GroupBy(j => j.QueryId).Select(g => (Query: g.First().Query, Labels: g.GroupBy(j => j.ProductId).ToDictionary(p => p.Key, p => p.First().Label))).ToArray();
+        var queries = EmbedQueries(model, [.. judged.Select(j => j.Query)]);
+        using var index = new ExactIndex(model.Products, new ExactIndexOptions { Threads = threads > 0 ? threads : Environment.ProcessorCount });
+        var result = index.Search(queries, Math.Min(k, model.Products.Rows));
+        long exact = 0, exactFound = 0, substitute = 0, substituteFound = 0;
+        double ndcg = 0;
+        int ndcgQueries = 0;
+        for (int q = 0; q < judged.Length; q++)
+        {
+            var labels = judged[q].Labels;
+            var retrieved = result.IdsOf(q).ToArray().Select(row => model.ProductIds[row]).ToArray();
+            var top = retrieved.ToHashSet(StringComparer.Ordinal);
+            foreach (var (product, label) in labels)
+            {
+                bool found = top.Contains(product);
+                (exact, exactFound) = label == EsciLabel.Exact ? (exact + 1, exactFound + (found ? 1 : 0)) : (exact, exactFound);
+                (substitute, substituteFound) = label == EsciLabel.Substitute ? (substitute + 1, substituteFound + (found ? 1 : 0)) : (substitute, substituteFound);
+            }
+
+            double dcg = retrieved.Select((p, i) => (labels.TryGetValue(p, out var l) ? EsciLabels.Gain(l) : 0) / Math.Log2(i + 2)).Sum();
+            double ideal = labels.Values.Select(EsciLabels.Gain).OrderDescending().Take(retrieved.Length).Select((g, i) => g / Math.Log2(i + 2)).Sum();
+            if (ideal > 0)
+            {
+                ndcg += dcg / ideal;
+                ndcgQueries++;
+            }
+        }
+
+        return new EsciMetrics(judged.Length, result.K, Ratio(exactFound, exact), Ratio(substituteFound, substitute), ndcgQueries == 0 ? 0 : ndcg / ndcgQueries, exact, substitute);
+    }
+
+    /// <summary>Unit-norm query embeddings, row i = text i: the featurizer's counts through the exported query tower.</summary>
+    public static float[] EmbedQueries(EsciTextModel model, IReadOnlyList<string> texts)
+    {
+        FeatureBags bags = model.Featurizer.Featurize(texts);
+        int features = model.QueryTower.FeatureCount, dimension = model.QueryTower.Dimension;
+        float[] embeddings = new float[texts.Count * dimension];
+        using var session = new InferenceSession(TextTowerOnnx.Build(model.QueryTower, new OnnxExportOptions { EmbeddingName = OnnxModelMetadata.EmbeddingName }));
+        using var run = new RunOptions();
+        const int batch = 256;
+        for (int start = 0; start < texts.Count; start += batch)
+        {
+            int rows = Math.Min(batch, texts.Count - start);
+            float[] counts = new float[rows * features];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int j = bags.Offsets[start + r]; j < bags.Offsets[start + r + 1]; j++)
+                {
+                    counts[(r * features) + bags.Features[j]] = bags.Weights[j];
+                }
+            }
+
+            using var input = OrtValue.CreateTensorValueFromMemory(counts, [rows, features]);
+            using var outputs = session.Run(run, [TextTowerOnnx.FeaturesName], [input], [OnnxModelMetadata.EmbeddingName]);
+            outputs[0].GetTensorDataAsSpan<float>().CopyTo(embeddings.AsSpan(start * dimension, rows * dimension));
+        }
+
+        return embeddings;
+    }
+
+    private static double Ratio(long found, long total) => total == 0 ? 0 : (double)found / total;
+}
