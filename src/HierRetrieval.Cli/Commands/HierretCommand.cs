@@ -14,6 +14,7 @@ internal static class HierretCommand
         root.Add(ModelCommands.Evaluate());
         root.Add(ModelCommands.HyperLex());
         root.Add(ScoreCommand.Create());
+        root.Add(EsciCommand.Create());
         root.Add(BenchCommand.Create());
         return root;
     }

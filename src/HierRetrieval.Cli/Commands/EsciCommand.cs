@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using HierRetrieval.Cli.Terminal;
+using HierRetrieval.Data.Esci;
+using HierRetrieval.MLNet.Shopping;
+using HierRetrieval.Training.Recipes;
+using HierRetrieval.Training.Towers;
+using Microsoft.ML;
+
+namespace HierRetrieval.Cli.Commands;
+
+/// <summary><c>hierret esci</c>: shopping data in the Shopping Queries Dataset's schema (generate, train and evaluate text towers).</summary>
+internal static class EsciCommand
+{
+    private static readonly IReadOnlyDictionary<string, EsciRecipe> Recipes = new Dictionary<string, EsciRecipe>
+    {
+        ["exact-then-substitute"] = EsciRecipe.ExactThenSubstitute,
+        ["exact-only"] = EsciRecipe.ExactOnly,
+        ["mix"] = EsciRecipe.Mix,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("esci", "Shopping data in the Shopping Queries Dataset's schema: generate synthetic files, train and evaluate text towers.");
+        command.Add(Generate());
+        command.Add(Train());
+        return command;
+    }
+
+    private static Command Generate()
+    {
+        var outFolder = new Option<string>("--out") { Description = "Folder for shopping_queries_dataset_examples and _products.", Required = true, HelpName = "dir" };
+        var format = new Option<string>("--format") { Description = "File format.", DefaultValueFactory = _ => "parquet" };
+        format.AcceptOnlyFromAmong("parquet", "csv", "tsv");
+        var families = CommonOptions.AtLeast("--families", 2, "Product families.", new EsciGeneratorOptions().Families);
+        var productsPerType = CommonOptions.AtLeast("--products-per-type", 1, "Products per type (4 types per family).", new EsciGeneratorOptions().ProductsPerType);
+        var seed = CommonOptions.Seed("the generator");
+        var command = new Command("generate", "Write synthetic examples and products files in the release's exact schema (made-up words, not shopping text).") { outFolder, format, families, productsPerType, seed };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, null, output =>
+        {
+            var (examples, products) = EsciGenerator.Generate(new EsciGeneratorOptions { Families = parse.GetValue(families), ProductsPerType = parse.GetValue(productsPerType), Seed = parse.GetValue(seed) });
+            string folder = parse.GetValue(outFolder)!, extension = parse.GetValue(format)!;
+            string examplesPath = Path.Combine(folder, $"shopping_queries_dataset_examples.{extension}"), productsPath = Path.Combine(folder, $"shopping_queries_dataset_products.{extension}");
+            EsciWriter.WriteExamplesAsync(examplesPath, examples, cancellationToken).GetAwaiter().GetResult();
+            EsciWriter.WriteProductsAsync(productsPath, products, cancellationToken).GetAwaiter().GetResult();
+            output.Out.WriteLine($"wrote {examples.Count:N0} judgements of {examples.Select(e => e.QueryId).Distinct().Count():N0} queries to {examplesPath} and {products.Count:N0} products to {productsPath}");
+            return 0;
+        })));
+        return command;
+    }
+
+    private static Command Train()
+    {
+        var examples = new Option<string>("--examples") { Description = "The examples table (.parquet, .csv or .tsv).", Required = true, HelpName = "file" };
+        var products = new Option<string>("--products") { Description = "The products table (.parquet, .csv or .tsv).", Required = true, HelpName = "file" };
+        var recipe = new Option<string>("--recipe") { Description = "Exact then Substitute (two stages), Exact only, or both mixed in one stage.", DefaultValueFactory = _ => "exact-then-substitute" };
+        recipe.AcceptOnlyFromAmong([.. Recipes.Keys]);
+        var locale = new Option<string?>("--locale") { Description = "Keep one locale (us, es, jp).", HelpName = "locale" };
+        var small = new Option<bool>("--small") { Description = "Keep the small version's judgements (default: the large version)." };
+        var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", 64);
+        var hidden = CommonOptions.AtLeast("--hidden", 1, "Width of the feature embeddings and hidden layer.", new TextTowerOptions().HiddenSize);
+        var steps = CommonOptions.AtLeast("--steps", 1, "Steps of the first stage.", 2000);
+        var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Steps of the Substitute stage.", 500);
+        var k = CommonOptions.AtLeast("--k", 1, "Products retrieved per test query.", 10);
+        var seed = CommonOptions.Seed("initial values and batches");
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("train", "Train text towers on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split.")
+        {
+            examples, products, recipe, locale, small, dimension, hidden, steps, finetuneSteps, k, seed, threads, json,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
+        {
+            var load = new EsciLoadOptions { Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small) };
+            var examplesTable = EsciFiles.ReadExamplesAsync(parse.GetValue(examples)!, cancellationToken).GetAwaiter().GetResult();
+            var productsTable = EsciFiles.ReadProductsAsync(parse.GetValue(products)!, cancellationToken).GetAwaiter().GetResult();
+            var train = EsciDataset.Join(examplesTable, productsTable, load with { Split = "train" });
+            var test = EsciDataset.Join(examplesTable, productsTable, load with { Split = "test" });
+            foreach (string problem in train.Report.FirstProblems)
+            {
+                output.Error.WriteLine($"skipped {problem}");
+            }
+
+            var options = new EsciTrainingOptions
+            {
+                Recipe = Recipes[parse.GetValue(recipe)!],
+                Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
+                Trainer = new EsciTrainingOptions().Trainer with
+                {
+                    Dimension = parse.GetValue(dimension),
+                    Steps = parse.GetValue(steps),
+                    FinetuneSteps = parse.GetValue(finetuneSteps),
+                    FinetuneLearningRate = 3e-4,
+                    FinetuneTemperature = 100,
+                    FinetuneEarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
+                    Seed = parse.GetValue(seed),
+                    Threads = parse.GetValue(threads),
+                },
+            };
+            EsciTextModel model;
+            using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, Microsoft.Extensions.Logging.LogLevel.Information))
+            {
+                model = EsciTrainer.Train(new MLContext(parse.GetValue(seed)), train, options, display, cancellationToken);
+            }
+
+            var metrics = EsciEvaluator.Evaluate(model, test, parse.GetValue(k), parse.GetValue(threads));
+            if (output.Json)
+            {
+                output.WriteJson(new { recipe = parse.GetValue(recipe), metrics, read = train.Report.Counts });
+                return 0;
+            }
+
+            output.Out.WriteLine($"{parse.GetValue(recipe)}: {train.Judgements.Count:N0} training judgements, {train.ProductTexts.Count:N0} products, {metrics.Queries:N0} test queries");
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"test recall@{metrics.K}: Exact {metrics.ExactRecall:P1} ({metrics.ExactPairs:N0} judgements), Substitute {metrics.SubstituteRecall:P1} ({metrics.SubstitutePairs:N0}); NDCG@{metrics.K} (E 1, S 0.1, C 0.01) {metrics.Ndcg:F4}"));
+            output.Out.WriteLine($"rows: {string.Join(", ", train.Report.Counts.Select(c => $"{c.Key} {c.Value:N0}"))}");
+            return 0;
+        })));
+        return command;
+    }
+}
