@@ -80,7 +80,7 @@ public sealed class DualEncoderTransformer : ITransformer, IDisposable
 
     /// <summary>Saves the model zip atomically, with an input schema of one text column, <paramref name="queryColumnName"/>.</summary>
     public void Save(MLContext mlContext, string path, string queryColumnName = "Query") =>
-        AtomicFile.Write(path, stream => mlContext.Model.Save(this, QuerySchema(queryColumnName), stream));
+        AtomicFile.Write(path, stream => mlContext.Model.Save(this, OnnxChains.TextSchema(queryColumnName), stream));
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentOutOfRangeException">The query column is missing or not text.</exception>
@@ -111,12 +111,6 @@ public sealed class DualEncoderTransformer : ITransformer, IDisposable
     /// <summary>Releases the ONNX Runtime sessions of the chain.</summary>
     public void Dispose() => (_chain as IDisposable)?.Dispose();
 
-    private static DataViewSchema QuerySchema(string queryColumnName)
-    {
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn(queryColumnName, TextDataViewType.Instance);
-        return builder.ToSchema();
-    }
 
     /// <summary>The column the transformer needs from the data it transforms.</summary>
     internal static ColumnRequirement QueryColumn(DualEncoderOptions options) => ColumnRequirement.Text(options.QueryColumnName, "query");

@@ -1,9 +1,13 @@
 using HierRetrieval.Data.Esci;
+using HierRetrieval.MLNet.Scoring;
 using HierRetrieval.MLNet.Shopping;
+using HierRetrieval.Retrieval.Exact;
+using HierRetrieval.Tests.Shared;
 using HierRetrieval.Training;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace HierRetrieval.MLNet.Tests;
 
@@ -47,6 +51,41 @@ public class EsciRecipeTests
         {
             Assert.That(exactOnly.ExactRecall, Is.GreaterThan(0.5), "text towers learn Exact from scratch");
             Assert.That(exactThenSubstitute.SubstituteRecall, Is.GreaterThan(exactOnly.SubstituteRecall + 0.2));
+        });
+    }
+
+    private sealed class QueryRow
+    {
+        public string Query { get; set; } = "";
+    }
+
+    [Test]
+    public void SavedTextModel_ReloadedByMLNet_AndTheBatchScorer_RetrieveTheSameProducts()
+    {
+        var mlContext = new MLContext(seed: 1);
+        var (train, test) = Data();
+        var options = Options(EsciRecipe.ExactOnly);
+        var model = EsciTrainer.Train(mlContext, train, options with { Trainer = options.Trainer with { Steps = 100 } });
+        using var folder = new TempFolder();
+        string zip = Path.Combine(folder.Path, "shopping.zip");
+        model.Save(mlContext, zip, k: 5);
+
+        string[] queries = [.. test.Judgements.Select(j => j.Query).Distinct()];
+        var reloaded = new MLContext(seed: 2).Model.Load(zip, out _);
+        var perRow = reloaded.Transform(mlContext.Data.LoadFromEnumerable(queries.Select(q => new QueryRow { Query = q }))).GetColumn<string[]>("Documents").ToArray();
+
+        using var scorer = new TextBatchScorer(zip);
+        using var index = new ExactIndex(scorer.Model.Documents);
+        var batched = index.Search(scorer.EmbedQueries(queries).Values, 5);
+        var products = scorer.EmbedDocuments([.. scorer.Model.DocumentNames.Select(id => train.ProductTexts[id])]);
+        Assert.Multiple(() =>
+        {
+            for (int q = 0; q < queries.Length; q++)
+            {
+                Assert.That(batched.IdsOf(q).ToArray().Select(row => scorer.Model.DocumentNames[row]), Is.EqualTo(perRow[q]), queries[q]);
+            }
+
+            Assert.That(products.Values.ToArray(), Is.EqualTo(scorer.Model.Documents.Values.ToArray()).Within(1e-5), "the carried document tower re-embeds the products as trained");
         });
     }
 }

@@ -139,6 +139,19 @@ public sealed class OnnxModelMetadata
     /// <summary>The value of the retrieval graph's k.</summary>
     internal int K => (int)Initializer(RetrievalOnnx.KInitializer).Int64Data[0];
 
+    /// <summary>Kind of a text retrieval model (text query tower + documents + top-k, with the document tower carried along).</summary>
+    public const string TextRetrievalKind = "text-retrieval";
+
+    /// <summary>The text tower whose initializers start with <paramref name="prefix"/>.</summary>
+    internal TextTowerWeights TextTower(string prefix)
+    {
+        float[] Values(string name) => MemoryMarshal.Cast<byte, float>(Initializer(prefix + name).RawData.Span).ToArray();
+        var features = Initializer(prefix + "features");
+        var output = Initializer(prefix + "output.weight");
+        return new TextTowerWeights(Values("features"), Values("hidden.weight"), Values("hidden.bias"), Values("output.weight"), Values("output.bias"),
+            (int)features.Dims[0], (int)features.Dims[1], (int)output.Dims[1]);
+    }
+
     /// <summary>The table of the lookup tower, [rows, dim].</summary>
     internal EmbeddingMatrix TowerTable()
     {

@@ -37,7 +37,12 @@ public static class RetrievalOnnx
 
     /// <summary>The serialized model retrieving the top <paramref name="k"/> of <paramref name="documents"/> for texts embedded by a text tower (input: feature counts).</summary>
     /// <exception cref="ArgumentException">The dimensions differ, or k is not between 1 and the number of documents.</exception>
-    public static byte[] Build(TextTowerWeights queryTower, EmbeddingMatrix documents, int k, OnnxExportOptions? options = null)
+    /// <param name="queryTower">The query tower, run by the graph.</param>
+    /// <param name="documents">The embedded documents.</param>
+    /// <param name="k">Documents returned per query.</param>
+    /// <param name="options">Names and metadata.</param>
+    /// <param name="documentTower">A document tower to carry along (as initializers prefixed <see cref="DocumentTowerPrefix"/>, unused by the graph), so that the model alone can embed new documents.</param>
+    public static byte[] Build(TextTowerWeights queryTower, EmbeddingMatrix documents, int k, OnnxExportOptions? options = null, TextTowerWeights? documentTower = null)
     {
         if (queryTower.Dimension != documents.Dimension)
         {
@@ -45,8 +50,18 @@ public static class RetrievalOnnx
         }
 
         options ??= new OnnxExportOptions();
-        return WithRetrievalHead(TextTowerOnnx.Graph("hierarchical_text_retrieval", queryTower, options), documents, k, options);
+        var graph = TextTowerOnnx.Graph("hierarchical_text_retrieval", queryTower, options);
+        if (documentTower is not null)
+        {
+            documentTower.Validate();
+            TextTowerOnnx.AddWeights(graph, documentTower, DocumentTowerPrefix);
+        }
+
+        return WithRetrievalHead(graph, documents, k, options);
     }
+
+    /// <summary>Prefix of the carried document tower's initializers.</summary>
+    public const string DocumentTowerPrefix = "document_tower.";
 
     /// <summary>Adds the document matrix, MatMul and TopK after a tower graph's embedding output, and serializes.</summary>
     private static byte[] WithRetrievalHead(GraphProto graph, EmbeddingMatrix documents, int k, OnnxExportOptions options)

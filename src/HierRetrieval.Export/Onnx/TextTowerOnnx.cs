@@ -31,6 +31,19 @@ public static class TextTowerOnnx
     /// <summary>Name of the graph's input of feature counts.</summary>
     public const string FeaturesName = "hierret.features";
 
+    /// <summary>Prefix of the tower's initializer names.</summary>
+    internal const string Prefix = "text.";
+
+    /// <summary>Adds the weights as initializers named <paramref name="prefix"/> + features, hidden.weight, hidden.bias, output.weight, output.bias.</summary>
+    internal static void AddWeights(GraphProto graph, TextTowerWeights weights, string prefix)
+    {
+        graph.Initializer.Add(FloatTensor(prefix + "features", [weights.FeatureCount, weights.HiddenSize], weights.Features));
+        graph.Initializer.Add(FloatTensor(prefix + "hidden.weight", [weights.HiddenSize, weights.HiddenSize], weights.HiddenWeight));
+        graph.Initializer.Add(FloatTensor(prefix + "hidden.bias", [weights.HiddenSize], weights.HiddenBias));
+        graph.Initializer.Add(FloatTensor(prefix + "output.weight", [weights.HiddenSize, weights.Dimension], weights.OutputWeight));
+        graph.Initializer.Add(FloatTensor(prefix + "output.bias", [weights.Dimension], weights.OutputBias));
+    }
+
     /// <summary>The serialized model.</summary>
     /// <exception cref="ArgumentException">The weights are inconsistent.</exception>
     public static byte[] Build(TextTowerWeights weights, OnnxExportOptions? options = null)
@@ -46,12 +59,8 @@ public static class TextTowerOnnx
         var graph = new GraphProto { Name = name };
         graph.Input.Add(Value(FeaturesName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(weights.FeatureCount)));
         graph.Output.Add(Value(options.EmbeddingName, TensorProto.Types.DataType.Float, Dimension("batch"), Dimension(weights.Dimension)));
-        string Local(string name) => $"text.{name}";
-        graph.Initializer.Add(FloatTensor(Local("features"), [weights.FeatureCount, weights.HiddenSize], weights.Features));
-        graph.Initializer.Add(FloatTensor(Local("hidden.weight"), [weights.HiddenSize, weights.HiddenSize], weights.HiddenWeight));
-        graph.Initializer.Add(FloatTensor(Local("hidden.bias"), [weights.HiddenSize], weights.HiddenBias));
-        graph.Initializer.Add(FloatTensor(Local("output.weight"), [weights.HiddenSize, weights.Dimension], weights.OutputWeight));
-        graph.Initializer.Add(FloatTensor(Local("output.bias"), [weights.Dimension], weights.OutputBias));
+        string Local(string name) => $"{Prefix}{name}";
+        AddWeights(graph, weights, Prefix);
         graph.Initializer.Add(Int64Tensor(Local("axis"), 1));
         graph.Initializer.Add(FloatTensor(Local("one"), [1], [1f]));
         graph.Node.Add(Node("ReduceSum", [FeaturesName, Local("axis")], Local("count"), IntAttribute("keepdims", 1)));

@@ -38,6 +38,14 @@ internal static class OnnxChains
     public static ITransformer FitOnText(MLContext mlContext, IEstimator<ITransformer> estimator, string inputColumnName) =>
         estimator.Fit(EmptyText(mlContext, inputColumnName));
 
+    /// <summary>A schema of one text column, <paramref name="columnName"/>: the input schema saved with a model.</summary>
+    public static DataViewSchema TextSchema(string columnName)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(columnName, TextDataViewType.Instance);
+        return builder.ToSchema();
+    }
+
     /// <summary>An empty view with one text column, <paramref name="columnName"/>.</summary>
     public static IDataView EmptyText(MLContext mlContext, string columnName)
     {

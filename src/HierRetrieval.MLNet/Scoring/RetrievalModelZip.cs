@@ -16,6 +16,22 @@ public static class RetrievalModelZip
     /// <exception cref="InvalidDataException">The file is not a zip, or holds no retrieval model of this library.</exception>
     public static ExportedRetrievalModel Read(string path)
     {
+        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.RetrievalKind);
+        return ExportedRetrievalModel.Read(bytes, source);
+    }
+
+    /// <summary>The text retrieval model inside the zip at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or holds no text retrieval model of this library.</exception>
+    public static ExportedTextRetrievalModel ReadText(string path)
+    {
+        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.TextRetrievalKind);
+        return ExportedTextRetrievalModel.Read(bytes, source);
+    }
+
+    /// <summary>The ONNX bytes of the entry whose model is of <paramref name="kind"/>, and where they came from.</summary>
+    private static (byte[] Bytes, string Source) ReadOnnx(string path, string kind)
+    {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: no such model file", path);
@@ -36,14 +52,14 @@ public static class RetrievalModelZip
             foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
             {
                 byte[] onnx = ReadPrefixed(entry, path);
-                if (OnnxModelMetadata.KindOf(onnx) == OnnxModelMetadata.RetrievalKind)
+                if (OnnxModelMetadata.KindOf(onnx) == kind)
                 {
-                    return ExportedRetrievalModel.Read(onnx, $"{path}:{entry.FullName}");
+                    return (onnx, $"{path}:{entry.FullName}");
                 }
             }
         }
 
-        throw new InvalidDataException($"{path}: the zip holds no HierRetrieval retrieval model (was it saved from a DualEncoderTransformer?)");
+        throw new InvalidDataException($"{path}: the zip holds no HierRetrieval '{kind}' model (was it saved by this library?)");
     }
 
     private static byte[] ReadPrefixed(ZipArchiveEntry entry, string path)

@@ -88,7 +88,7 @@ public static class EsciTrainer
             Recipe = options.Recipe == EsciRecipe.ExactThenSubstitute ? TrainingRecipe.NearThenFar : TrainingRecipe.Standard,
             FarThreshold = SubstituteDistance,
         };
-        var featurizer = TextFeaturizer.Fit(mlContext, texts, options.Features);
+        var featurizer = TextFeaturizer.Fit(mlContext, texts, options.Features, inputColumnName: "Query");
         var bags = featurizer.Featurize(texts);
         var device = DualEncoderTrainer.ResolveDevice(trainer.Device);
         using var queries = new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed, device);

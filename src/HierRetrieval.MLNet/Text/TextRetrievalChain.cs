@@ -1,0 +1,32 @@
+using HierRetrieval.Export.Models;
+using HierRetrieval.Export.Onnx;
+using HierRetrieval.MLNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace HierRetrieval.MLNet.Text;
+
+/// <summary>
+/// A text dual encoder as an ML.NET transformer of built-ins: the fitted featurizer on the query column, ApplyOnnxModel
+/// with the text retrieval graph, and MapValue from document rows to document ids. Its zip embeds raw query text and
+/// retrieves with no other files; <see cref="Scoring.TextBatchScorer"/> reads the same zip for bulk work.
+/// </summary>
+public static class TextRetrievalChain
+{
+    /// <summary>Adds the query embedding, the top-k document ids and their scores to a view with the featurizer's text column.</summary>
+    public static ITransformer Create(MLContext mlContext, TextFeaturizer featurizer, ExportedTextRetrievalModel model, DualEncoderOptions? columns = null)
+    {
+        columns ??= new DualEncoderOptions();
+        var head = OnnxChains.Apply(mlContext, model.OnnxModel, TextTowerOnnx.FeaturesName, OnnxModelMetadata.EmbeddingName, OnnxModelMetadata.ScoresName, OnnxModelMetadata.DocumentsName)
+            .Append(OnnxChains.RowsToNames(mlContext, model.DocumentNames, columns.DocumentsColumnName, OnnxModelMetadata.DocumentsName))
+            .Append(OnnxChains.Publish(
+                mlContext,
+                [(columns.QueryEmbeddingColumnName, OnnxModelMetadata.EmbeddingName), (columns.ScoresColumnName, OnnxModelMetadata.ScoresName)],
+                TextTowerOnnx.FeaturesName,
+                OnnxModelMetadata.EmbeddingName,
+                OnnxModelMetadata.ScoresName,
+                OnnxModelMetadata.DocumentsName));
+        var featurized = featurizer.Transformer.Transform(OnnxChains.EmptyText(mlContext, featurizer.InputColumnName));
+        return new TransformerChain<ITransformer>(featurizer.Transformer, head.Fit(featurized));
+    }
+}
