@@ -65,9 +65,10 @@ internal static class EsciCommand
         var seed = CommonOptions.Seed("initial values and batches");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
+        var outFolder = new Option<string?>("--out") { Description = "Folder for model.zip: the trained text model (ML.NET zip; `hierret score --examples ... --products ...` reads it).", HelpName = "dir" };
         var command = new Command("train", "Train text towers on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split.")
         {
-            examples, products, recipe, locale, small, dimension, hidden, steps, finetuneSteps, k, seed, threads, json,
+            examples, products, recipe, locale, small, dimension, hidden, steps, finetuneSteps, k, seed, threads, outFolder, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -104,6 +105,11 @@ internal static class EsciCommand
             }
 
             var metrics = EsciEvaluator.Evaluate(model, test, parse.GetValue(k), parse.GetValue(threads));
+            if (parse.GetValue(outFolder) is { } folder)
+            {
+                model.Save(new MLContext(parse.GetValue(seed)), Path.Combine(folder, TrainCommand.ModelZipFile), parse.GetValue(k));
+            }
+
             if (output.Json)
             {
                 output.WriteJson(new { recipe = parse.GetValue(recipe), metrics, read = train.Report.Counts });

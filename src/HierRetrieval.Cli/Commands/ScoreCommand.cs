@@ -12,9 +12,13 @@ internal static class ScoreCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A saved model zip (model.zip from train, or a DualEncoderTransformer saved by ML.NET).", Required = true, HelpName = "zip" };
-        var queries = new Option<string>("--queries") { Description = "Query file: the first column holds the query; TSV, or CSV when the name ends in .csv; lines starting with # are skipped.", Required = true, HelpName = "file" };
+        var queries = new Option<string?>("--queries") { Description = "Query file: the first column holds the query; TSV, or CSV when the name ends in .csv; lines starting with # are skipped.", HelpName = "file" };
+        var examples = new Option<string?>("--examples") { Description = "Instead of --queries, with a text model: an ESCI examples table (.parquet/.csv/.tsv); each distinct query_id is scored.", HelpName = "file" };
+        var products = new Option<string?>("--products") { Description = "With --examples: the ESCI products table; every product is embedded once and retrieved from.", HelpName = "file" };
+        var locale = new Option<string?>("--locale") { Description = "With --examples: keep one locale (us, es, jp).", HelpName = "locale" };
+        var split = new Option<string?>("--split") { Description = "With --examples: score the queries of one split (train or test).", HelpName = "split" };
         var topK = CommonOptions.AtLeast("--top-k", 1, "Documents per query.", defaultValue: 10);
-        var outFile = new Option<string>("--out") { Description = "Output TSV: query, rank, document, score (written atomically).", Required = true, HelpName = "file" };
+        var outFile = new Option<string>("--out") { Description = "Output: a TSV of query, rank, document, score (with --examples: query_id, rank, product_id, score; Parquet when the name ends in .parquet), written atomically.", Required = true, HelpName = "file" };
         var header = new Option<bool>("--header") { Description = "The first non-comment line of the query file is a header row." };
         var badRows = new Option<BadRowPolicy>("--bad-rows") { Description = "A line that cannot be scored (empty, malformed, or a query the model does not know): fail the run, or skip it and count it.", DefaultValueFactory = _ => BadRowPolicy.Fail };
         var batchSize = CommonOptions.AtLeast("--batch-size", 1, "Queries per tower call and index search.", defaultValue: 4096);
@@ -22,11 +26,19 @@ internal static class ScoreCommand
         var json = CommonOptions.Json();
         var command = new Command("score", "Retrieve the top-k documents for every query of a file with a saved model zip, in batches (batched ONNX Runtime tower calls and the exact index).")
         {
-            model, queries, topK, outFile, header, badRows, batchSize, threads, json,
+            model, queries, examples, products, locale, split, topK, outFile, header, badRows, batchSize, threads, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
-            string modelPath = parse.GetValue(model)!, queryPath = parse.GetValue(queries)!, outPath = parse.GetValue(outFile)!;
+            if (parse.GetValue(examples) is { } examplesPath)
+            {
+                string productsPath = parse.GetValue(products) ?? throw new UserInputException("--examples needs --products: the products to retrieve from");
+                return ScoreEsci(parse.GetValue(model)!, examplesPath, productsPath, parse.GetValue(topK), parse.GetValue(outFile)!,
+                    new Data.Esci.EsciLoadOptions { Locale = parse.GetValue(locale), Split = parse.GetValue(split) }, output, cancellationToken);
+            }
+
+            string modelPath = parse.GetValue(model)!, outPath = parse.GetValue(outFile)!;
+            string queryPath = parse.GetValue(queries) ?? throw new UserInputException("give --queries <file>, or --examples and --products with a text model");
             using var scorer = new BatchScorer(RetrievalModelZip.Read(modelPath), parse.GetValue(threads));
             int k = parse.GetValue(topK);
             if (k > scorer.Documents)
@@ -69,6 +81,35 @@ internal static class ScoreCommand
             return 0;
         })));
         return command;
+    }
+
+    private static int ScoreEsci(string modelPath, string examplesPath, string productsPath, int k, string outPath, Data.Esci.EsciLoadOptions filters, CommandOutput output, CancellationToken cancellationToken)
+    {
+        using var scorer = new TextBatchScorer(modelPath);
+        EsciScoringSummary summary;
+        using (output.Progress("embedding products and scoring queries"))
+        {
+            summary = EsciFileScorer.ScoreAsync(scorer, examplesPath, productsPath, k, outPath, filters, cancellationToken).GetAwaiter().GetResult();
+        }
+
+        if (output.Json)
+        {
+            output.WriteJson(new
+            {
+                products = summary.Products, productsWithoutText = summary.ProductsWithoutText, queries = summary.Queries, k,
+                productsPerSecond = summary.ProductsPerSecond, queriesPerSecond = summary.QueriesPerSecond, rows = summary.Report.Counts, output = outPath,
+            });
+            return 0;
+        }
+
+        foreach (string problem in summary.Report.FirstProblems)
+        {
+            output.Error.WriteLine($"skipped {problem}");
+        }
+
+        output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"embedded {summary.Products:N0} products ({summary.ProductsPerSecond:N0}/s; {summary.ProductsWithoutText:N0} without text skipped), scored {summary.Queries:N0} queries (top {k}, {summary.QueriesPerSecond:N0}/s) -> {outPath}"));
+        return 0;
     }
 
     /// <summary>Lines handled, reported to the terminal progress line against the file's line count.</summary>

@@ -34,11 +34,23 @@ public static class EsciWriter
             Column.Of(rows.Select(r => r.Locale)),
         ], cancellationToken);
 
-    private static async Task WriteAsync(string path, IReadOnlyList<string> names, int rows, Column[] columns, CancellationToken cancellationToken)
+    /// <summary>The columns of a ranking table.</summary>
+    public static readonly IReadOnlyList<string> RankingColumns = ["query_id", "rank", "product_id", "score"];
+
+    /// <summary>Writes retrieved products, one row per (query, rank): Parquet (.parquet), TSV (.tsv, the default for other names) or CSV (.csv).</summary>
+    public static Task WriteRankingAsync(string path, IReadOnlyList<(long QueryId, int Rank, string ProductId, float Score)> rows, CancellationToken cancellationToken = default) =>
+        WriteAsync(path, RankingColumns, rows.Count, [
+            Column.Of(rows.Select(r => r.QueryId)),
+            Column.Of(rows.Select(r => (long)r.Rank)),
+            Column.Of(rows.Select(r => r.ProductId)),
+            Column.Of(rows.Select(r => r.Score)),
+        ], cancellationToken, defaultDelimiter: '\t');
+
+    private static async Task WriteAsync(string path, IReadOnlyList<string> names, int rows, Column[] columns, CancellationToken cancellationToken, char defaultDelimiter = ',')
     {
         if (!path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
         {
-            char delimiter = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+            char delimiter = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ',' : defaultDelimiter;
             AtomicFile.WriteText(path, writer =>
             {
                 writer.WriteLine(string.Join(delimiter, names));
@@ -69,22 +81,32 @@ public static class EsciWriter
     private static string Quote(string? value, char delimiter) =>
         value is null ? "" : value.IndexOfAny([delimiter, '"', '\n', '\r']) < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
-    /// <summary>One column's values: int64 or nullable text.</summary>
+    /// <summary>One column's values: int64, float or nullable text.</summary>
     private sealed class Column
     {
         private long[]? _numbers;
+        private float[]? _reals;
         private string?[]? _texts;
 
         public static Column Of(IEnumerable<long> values) => new() { _numbers = [.. values] };
 
+        public static Column Of(IEnumerable<float> values) => new() { _reals = [.. values] };
+
         public static Column Of(IEnumerable<string?> values) => new() { _texts = [.. values] };
 
-        public string? Text(int row) => _numbers is null ? _texts![row] : _numbers[row].ToString(CultureInfo.InvariantCulture);
+        public string? Text(int row) =>
+            _numbers is not null ? _numbers[row].ToString(CultureInfo.InvariantCulture)
+            : _reals is not null ? _reals[row].ToString("R", CultureInfo.InvariantCulture)
+            : _texts![row];
 
-        public DataField Field(string name) => _numbers is null ? new DataField<string>(name, nullable: true) : new DataField<long>(name, nullable: false);
+        public DataField Field(string name) =>
+            _numbers is not null ? new DataField<long>(name, nullable: false)
+            : _reals is not null ? new DataField<float>(name, nullable: false)
+            : new DataField<string>(name, nullable: true);
 
-        public Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken cancellationToken) => _numbers is null
-            ? group.WriteAsync(field, _texts!, null)
-            : group.WriteAsync(field, new ReadOnlyMemory<long>(_numbers), null, null, cancellationToken);
+        public Task WriteAsync(ParquetRowGroupWriter group, DataField field, CancellationToken cancellationToken) =>
+            _numbers is not null ? group.WriteAsync(field, new ReadOnlyMemory<long>(_numbers), null, null, cancellationToken)
+            : _reals is not null ? group.WriteAsync(field, new ReadOnlyMemory<float>(_reals), null, null, cancellationToken)
+            : group.WriteAsync(field, _texts!, null);
     }
 }

@@ -55,6 +55,12 @@ public static class RetrievalOnnx
         {
             documentTower.Validate();
             TextTowerOnnx.AddWeights(graph, documentTower, DocumentTowerPrefix);
+
+            // Carried, not computed: a Shape node per tensor marks them used, so ONNX Runtime does not warn at load.
+            foreach (var tensor in graph.Initializer.Where(t => t.Name.StartsWith(DocumentTowerPrefix, StringComparison.Ordinal)).ToArray())
+            {
+                graph.Node.Add(Node("Shape", [tensor.Name], tensor.Name + ".shape"));
+            }
         }
 
         return WithRetrievalHead(graph, documents, k, options);

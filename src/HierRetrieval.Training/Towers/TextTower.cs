@@ -126,12 +126,13 @@ public sealed class TextTower : ITrainableTower
         using var bagIndex = tensor(bagOf, device: _device);
         using var rows = _parameters[0].index_select(0, featureIds);
         using var weighted = rows * featureWeights.unsqueeze(1);
+        // Scalars are created and disposed explicitly (no operator +): a temporary Scalar can be finalised while libtorch still reads it.
         using Scalar one = 1.0.ToScalar();
         using var sums = zeros([items.Length, _parameters[0].shape[1]], device: _device).index_add(0, bagIndex, weighted, one);
         using var counts = zeros(items.Length, device: _device).index_add(0, bagIndex, featureWeights, one).clamp_min(one);
         using var mean = sums / counts.unsqueeze(1);
-        using var hidden = nn.functional.relu(mean.matmul(_parameters[1]) + _parameters[2]);
-        using var output = hidden.matmul(_parameters[3]) + _parameters[4];
+        using var hidden = nn.functional.relu(mean.matmul(_parameters[1]).add(_parameters[2], one));
+        using var output = hidden.matmul(_parameters[3]).add(_parameters[4], one);
         return nn.functional.normalize(output, p: 2, dim: 1);
     }
 

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using HierRetrieval.Tests.Shared;
+using static HierRetrieval.Cli.Tests.Hierret;
+
+namespace HierRetrieval.Cli.Tests;
+
+public class EsciCommandTests
+{
+    [Test]
+    public void GenerateTrainAndScore_RunEndToEnd_OnParquetFiles()
+    {
+        using var folder = new TempFolder();
+        Assert.That(Run("esci", "generate", "--out", folder.Path, "--families", "3", "--products-per-type", "5").Exit, Is.Zero);
+        string examples = Path.Combine(folder.Path, "shopping_queries_dataset_examples.parquet"), products = Path.Combine(folder.Path, "shopping_queries_dataset_products.parquet");
+        var (trainExit, trained, trainError) = Run("esci", "train", "--examples", examples, "--products", products, "--steps", "60", "--finetune-steps", "20",
+            "--dim", "16", "--hidden", "32", "--k", "5", "--threads", "2", "--out", folder.Path, "--json");
+        Assert.That(trainExit, Is.Zero, trainError);
+        using var metrics = JsonDocument.Parse(trained);
+        Assert.That(metrics.RootElement.GetProperty("metrics").GetProperty("exactPairs").GetInt64(), Is.GreaterThan(0));
+
+        string output = Path.Combine(folder.Path, "scored.tsv");
+        var (exit, summary, error) = Run("score", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--products", products, "--split", "test", "--top-k", "5", "--out", output, "--json");
+        Assert.That(exit, Is.Zero, error);
+        using var json = JsonDocument.Parse(summary);
+        int queries = json.RootElement.GetProperty("queries").GetInt32();
+        string[] lines = File.ReadAllLines(output);
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.RootElement.GetProperty("products").GetInt32(), Is.EqualTo(3 * 4 * 5));
+            Assert.That(lines[0], Is.EqualTo("query_id\trank\tproduct_id\tscore"));
+            Assert.That(lines, Has.Length.EqualTo(1 + (queries * 5)));
+            Assert.That(Run("score", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--out", output).Error, Does.Contain("--examples needs --products"));
+        });
+    }
+}
