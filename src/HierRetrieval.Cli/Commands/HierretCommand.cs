@@ -15,6 +15,7 @@ internal static class HierretCommand
         root.Add(ModelCommands.HyperLex());
         root.Add(ScoreCommand.Create());
         root.Add(EsciCommand.Create());
+        root.Add(TextCommand.Create());
         root.Add(BenchCommand.Create());
         return root;
     }
