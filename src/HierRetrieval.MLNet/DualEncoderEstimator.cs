@@ -24,15 +24,7 @@ public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
 
     internal DualEncoderEstimator(MLContext mlContext, DualEncoderOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Trainer.Validate();
-        if (options.ValidationFraction is < 0 or >= 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), $"ValidationFraction must be in [0, 1), found {options.ValidationFraction}");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1, nameof(options.TopK));
-        _ = TrainingPairs.Requirements(options);
+        Validate(options);
         _mlContext = mlContext;
         _options = options;
     }
@@ -43,27 +35,51 @@ public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
     public DualEncoderTransformer Fit(IDataView input)
     {
         var pairs = TrainingPairs.Read(input, _options);
-        var trained = TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs);
-        var closure = pairs.HeldOut.Count == 0 ? trained : TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs.Concat(pairs.HeldOut));
-        var split = PairSplitter.Split(trained, new PairSplitOptions { ValidationFraction = _options.ValidationFraction, TestFraction = 0, Seed = _options.Trainer.Seed });
+        var (closure, split) = Plan(pairs, _options);
         var result = new DualEncoderTrainer(_options.Trainer, _options.Logger).Train(closure, split, _options.CheckpointPath, _options.Progress);
         return DualEncoderTransformer.Create(_mlContext, pairs.Names, result.Embeddings, _options with { TopK = Math.Min(_options.TopK, pairs.Names.Count) }, result);
     }
 
     /// <summary>The schema after the transformer: the input plus the embedding, documents and scores columns.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A training column is missing or mistyped.</exception>
-    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => OutputSchema(_mlContext, _options, inputSchema);
+
+    /// <summary>Checks the training columns of <paramref name="options"/> in <paramref name="inputSchema"/> and adds the output columns.</summary>
+    internal static SchemaShape OutputSchema(MLContext mlContext, DualEncoderOptions options, SchemaShape inputSchema)
     {
-        foreach (var requirement in TrainingPairs.Requirements(_options))
+        foreach (var requirement in TrainingPairs.Requirements(options))
         {
             requirement.CheckIn(inputSchema);
         }
 
         return AddedColumns.Add(
-            _mlContext,
+            mlContext,
             inputSchema,
-            (_options.QueryEmbeddingColumnName, _options.Trainer.Dimension),
-            (_options.ScoresColumnName, _options.TopK),
-            _options.DocumentsColumnName);
+            (options.QueryEmbeddingColumnName, options.Trainer.Dimension),
+            (options.ScoresColumnName, options.TopK),
+            options.DocumentsColumnName);
+    }
+
+    /// <summary>Checks the options every dual-encoder estimator shares.</summary>
+    internal static void Validate(DualEncoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Trainer.Validate();
+        if (options.ValidationFraction is < 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"ValidationFraction must be in [0, 1), found {options.ValidationFraction}");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1, nameof(options.TopK));
+        _ = TrainingPairs.Requirements(options);
+    }
+
+    /// <summary>The closure of the pairs (held-out pairs included, for masking) and the training / validation split of the others.</summary>
+    internal static (TransitiveClosure Closure, PairSplit Split) Plan(TrainingPairs pairs, DualEncoderOptions options)
+    {
+        var trained = TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs);
+        var closure = pairs.HeldOut.Count == 0 ? trained : TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs.Concat(pairs.HeldOut));
+        var split = PairSplitter.Split(trained, new PairSplitOptions { ValidationFraction = options.ValidationFraction, TestFraction = 0, Seed = options.Trainer.Seed });
+        return (closure, split);
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace HierRetrieval.MLNet;
 
 /// <summary>Settings of the <see cref="DualEncoderEstimator"/>: input and output columns, the training recipe and top-k.</summary>
-public sealed record DualEncoderOptions
+public record DualEncoderOptions
 {
     /// <summary>The text column of queries (in training data and in data to transform).</summary>
     public string QueryColumnName { get; set; } = "Query";

@@ -1,8 +1,6 @@
-using HierRetrieval.Data.IO;
 using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
 using HierRetrieval.MLNet.Onnx;
-using HierRetrieval.MLNet.Schema;
 using HierRetrieval.Retrieval;
 using HierRetrieval.Training;
 using Microsoft.ML;
@@ -21,15 +19,11 @@ namespace HierRetrieval.MLNet;
 /// A query outside the vocabulary gets a zero embedding, scores of 0 and the first k documents: the graph never
 /// looks it up. Bulk scoring (<see cref="Scoring.BatchScorer"/>) reports such queries instead.
 /// </remarks>
-public sealed class DualEncoderTransformer : ITransformer, IDisposable
+public sealed class DualEncoderTransformer : RetrievalTransformer
 {
-    private readonly ITransformer _chain;
-    private readonly ColumnRequirement _queryColumn;
-
-    private DualEncoderTransformer(ITransformer chain, ColumnRequirement queryColumn, ExportedRetrievalModel model, NodeEmbeddings embeddings, IReadOnlyList<string> vocabulary, TrainingResult? training)
+    private DualEncoderTransformer(ITransformer chain, string queryColumnName, ExportedRetrievalModel model, NodeEmbeddings embeddings, IReadOnlyList<string> vocabulary, TrainingResult? training)
+        : base(chain, queryColumnName)
     {
-        _chain = chain;
-        _queryColumn = queryColumn;
         RetrievalModel = model;
         QueryTower = ExportedTower.FromTable(TowerRole.Query, vocabulary, embeddings.Queries);
         DocumentTower = ExportedTower.FromTable(TowerRole.Document, vocabulary, embeddings.Documents);
@@ -47,9 +41,6 @@ public sealed class DualEncoderTransformer : ITransformer, IDisposable
 
     /// <summary>What training reported (curve, stages, throughput); null for a transformer built from saved embeddings.</summary>
     public TrainingResult? Training { get; }
-
-    /// <inheritdoc/>
-    public bool IsRowToRowMapper => _chain.IsRowToRowMapper;
 
     /// <summary>
     /// A transformer over trained embeddings: node i is named <paramref name="names"/>[i] on both sides (a lookup-table
@@ -75,43 +66,6 @@ public sealed class DualEncoderTransformer : ITransformer, IDisposable
                 OnnxModelMetadata.EmbeddingName,
                 OnnxModelMetadata.ScoresName,
                 OnnxModelMetadata.DocumentsName));
-        return new DualEncoderTransformer(OnnxChains.FitOnText(mlContext, chain, options.QueryColumnName), QueryColumn(options), model, embeddings, names, training);
+        return new DualEncoderTransformer(OnnxChains.FitOnText(mlContext, chain, options.QueryColumnName), options.QueryColumnName, model, embeddings, names, training);
     }
-
-    /// <summary>Saves the model zip atomically, with an input schema of one text column, <paramref name="queryColumnName"/>.</summary>
-    public void Save(MLContext mlContext, string path, string queryColumnName = "Query") =>
-        AtomicFile.Write(path, stream => mlContext.Model.Save(this, OnnxChains.TextSchema(queryColumnName), stream));
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentOutOfRangeException">The query column is missing or not text.</exception>
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        _queryColumn.CheckIn(inputSchema);
-        return _chain.GetOutputSchema(inputSchema);
-    }
-
-    /// <inheritdoc/>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        _queryColumn.CheckIn(inputSchema);
-        return _chain.GetRowToRowMapper(inputSchema);
-    }
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentOutOfRangeException">The query column is missing or not text.</exception>
-    public IDataView Transform(IDataView input)
-    {
-        _queryColumn.CheckIn(input.Schema);
-        return _chain.Transform(input);
-    }
-
-    /// <summary>Saves the inner chain of built-ins (what <c>mlContext.Model.Save</c> calls).</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _chain.Save(ctx);
-
-    /// <summary>Releases the ONNX Runtime sessions of the chain.</summary>
-    public void Dispose() => (_chain as IDisposable)?.Dispose();
-
-
-    /// <summary>The column the transformer needs from the data it transforms.</summary>
-    internal static ColumnRequirement QueryColumn(DualEncoderOptions options) => ColumnRequirement.Text(options.QueryColumnName, "query");
 }

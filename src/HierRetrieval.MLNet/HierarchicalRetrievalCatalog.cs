@@ -2,6 +2,7 @@ using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
 using HierRetrieval.MLNet.Evaluation;
 using HierRetrieval.MLNet.Onnx;
+using HierRetrieval.MLNet.Text;
 using Microsoft.ML;
 
 namespace HierRetrieval.MLNet;
@@ -51,6 +52,10 @@ public sealed class HierarchicalRetrievalTrainers
     /// <summary>A lookup-table dual encoder trained with the recipe in <paramref name="options"/> (pretrain-finetune by default).</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public DualEncoderEstimator DualEncoder(DualEncoderOptions options) => new(_mlContext, options);
+
+    /// <summary>A text dual encoder: text towers trained from scratch on the query and document texts, which embed unseen queries too.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public TextDualEncoderEstimator TextDualEncoder(TextDualEncoderOptions options) => new(_mlContext, options);
 
     /// <summary>A lookup-table dual encoder with default settings on the given columns.</summary>
     public DualEncoderEstimator DualEncoder(string queryColumnName = "Query", string documentColumnName = "Document", string distanceColumnName = "Distance", int dimension = 64) =>
