@@ -58,6 +58,22 @@ public class TextTowerTests
     }
 
     [Test]
+    public void SharedTower_ServesBothSides_UpdatedOncePerBatch_AndLearns()
+    {
+        var split = PairSplitter.Split(Tree.Closure, new PairSplitOptions { Seed = 1 });
+        var options = TrainerTests.Small(TrainingRecipe.Standard) with { Dimension = 16, Steps = 200, Seed = 5, LearningRate = 3e-3 };
+        using var shared = new TextTower(PrefixBags(Tree), options.Dimension, new TextTowerOptions { HiddenSize = 32 }, 5, CPU);
+        var result = new DualEncoderTrainer(options).Train(Tree.Closure, split, shared, shared);
+        var test = new HierarchyEvaluator().Evaluate(Tree.Closure, result.Embeddings, split.Test);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Embeddings.Documents.Values.ToArray(), Is.EqualTo(result.Embeddings.Queries.Values.ToArray()));
+            Assert.That(result.Curve.Points[0].Overall, Is.LessThan(0.1), "the untrained model");
+            Assert.That(test.Overall, Is.GreaterThan(0.15), "it learns, though symmetric scores suit a hierarchy poorly (a node's children score like its parent)");
+        });
+    }
+
+    [Test]
     public void BadBags_AreRejected()
     {
         Assert.Multiple(() =>

@@ -38,7 +38,8 @@ public sealed class TextDualEncoderEstimator : IEstimator<TextDualEncoderTransfo
         var bags = featurizer.Featurize(pairs.Names);
         var device = DualEncoderTrainer.ResolveDevice(_options.Trainer.Device);
         using var queries = new TextTower(bags, _options.Trainer.Dimension, _options.Towers, _options.Trainer.Seed, device);
-        using var documents = new TextTower(bags, _options.Trainer.Dimension, _options.Towers, _options.Trainer.Seed + 1L, device);
+        using var separate = _options.SharedTowers ? null : new TextTower(bags, _options.Trainer.Dimension, _options.Towers, _options.Trainer.Seed + 1L, device);
+        var documents = separate ?? queries;
         var result = new DualEncoderTrainer(_options.Trainer, _options.Logger).Train(closure, split, queries, documents, _options.CheckpointPath, _options.Progress);
         int[] documentRows = [.. pairs.Pairs.Concat(pairs.HeldOut).Select(p => p.Document).Distinct().Order()];
         var model = ExportedTextRetrievalModel.FromWeights(

@@ -11,7 +11,8 @@ namespace HierRetrieval.Training.Towers;
 /// </summary>
 /// <remarks>
 /// embedding(x) = normalize(W2 · relu(W1 · (Σ_f c_f E_f / max(Σ_f c_f, 1)) + b1) + b2): the same function the
-/// exported ONNX graph computes from the feature-count vector.
+/// exported ONNX graph computes from the feature-count vector. One instance may serve as both towers (shared
+/// weights): its gradient then sums both sides, and it is updated once per batch.
 /// </remarks>
 public sealed class TextTower : ITrainableTower
 {
@@ -22,6 +23,7 @@ public sealed class TextTower : ITrainableTower
     private readonly Tensor[] _firstMoments;
     private readonly Tensor[] _secondMoments;
     private static readonly string[] Names = ["features", "hidden.weight", "hidden.bias", "output.weight", "output.bias"];
+    private long _lastUpdate;
 
     /// <summary>Creates a tower over <paramref name="bags"/> with seeded initial values.</summary>
     public TextTower(FeatureBags bags, int dimension, TextTowerOptions options, long seed, Device device)
@@ -82,6 +84,7 @@ public sealed class TextTower : ITrainableTower
     /// <inheritdoc />
     public void ResetOptimizer()
     {
+        _lastUpdate = 0;
         foreach (var moment in _firstMoments.Concat(_secondMoments))
         {
             moment.zero_();
@@ -172,6 +175,13 @@ public sealed class TextTower : ITrainableTower
 
         public void Update(AdamSettings settings, double learningRate, long step)
         {
+            // A tower shared by both sides gets two steps per batch; the first update applies the summed gradient.
+            if (step == tower._lastUpdate)
+            {
+                return;
+            }
+
+            tower._lastUpdate = step;
             for (int i = 0; i < tower._parameters.Length; i++)
             {
                 if (tower._parameters[i].grad is { } gradient)
