@@ -57,15 +57,7 @@ public sealed class DualEncoderTransformer : RetrievalTransformer
 
         var model = ExportedRetrievalModel.FromEmbeddings(names, embeddings.Queries, names, embeddings.Documents, options.TopK);
         var chain = OnnxChains.NamesToIds(mlContext, model.QueryVocabulary, options.QueryColumnName)
-            .Append(OnnxChains.Apply(mlContext, model.OnnxModel, OnnxModelMetadata.ItemName, OnnxModelMetadata.EmbeddingName, OnnxModelMetadata.ScoresName, OnnxModelMetadata.DocumentsName))
-            .Append(OnnxChains.RowsToNames(mlContext, model.DocumentNames, options.DocumentsColumnName, OnnxModelMetadata.DocumentsName))
-            .Append(OnnxChains.Publish(
-                mlContext,
-                [(options.QueryEmbeddingColumnName, OnnxModelMetadata.EmbeddingName), (options.ScoresColumnName, OnnxModelMetadata.ScoresName)],
-                OnnxModelMetadata.ItemName,
-                OnnxModelMetadata.EmbeddingName,
-                OnnxModelMetadata.ScoresName,
-                OnnxModelMetadata.DocumentsName));
+            .Append(OnnxChains.RetrievalHead(mlContext, model.OnnxModel, OnnxModelMetadata.ItemName, model.DocumentNames, options));
         return new DualEncoderTransformer(OnnxChains.FitOnText(mlContext, chain, options.QueryColumnName), options.QueryColumnName, model, embeddings, names, training);
     }
 }

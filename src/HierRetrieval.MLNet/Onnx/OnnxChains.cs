@@ -29,6 +29,21 @@ internal static class OnnxChains
     public static IEstimator<ITransformer> Apply(MLContext mlContext, byte[] onnxModel, string input, params string[] outputs) =>
         mlContext.Transforms.ApplyOnnxModel(outputs, [input], new MemoryStream(onnxModel, writable: false), gpuDeviceId: null, fallbackToCpu: false);
 
+    /// <summary>
+    /// The retrieval steps after a graph's input column: the graph (embedding, scores, document rows), document rows to
+    /// names, and the user's output names, with <paramref name="input"/> and the graph outputs dropped.
+    /// </summary>
+    public static IEstimator<ITransformer> RetrievalHead(MLContext mlContext, byte[] onnxModel, string input, IReadOnlyList<string> documentNames, DualEncoderOptions columns) =>
+        Apply(mlContext, onnxModel, input, OnnxModelMetadata.EmbeddingName, OnnxModelMetadata.ScoresName, OnnxModelMetadata.DocumentsName)
+            .Append(RowsToNames(mlContext, documentNames, columns.DocumentsColumnName, OnnxModelMetadata.DocumentsName))
+            .Append(Publish(
+                mlContext,
+                [(columns.QueryEmbeddingColumnName, OnnxModelMetadata.EmbeddingName), (columns.ScoresColumnName, OnnxModelMetadata.ScoresName)],
+                input,
+                OnnxModelMetadata.EmbeddingName,
+                OnnxModelMetadata.ScoresName,
+                OnnxModelMetadata.DocumentsName));
+
     /// <summary>Copies graph outputs to the user's column names, then drops the internal columns <paramref name="internals"/>.</summary>
     public static IEstimator<ITransformer> Publish(MLContext mlContext, IReadOnlyList<(string Output, string Graph)> copies, params string[] internals) =>
         copies.Select(c => mlContext.Transforms.CopyColumns(c.Output, c.Graph)).Aggregate((IEstimator<ITransformer>)new EstimatorChain<ITransformer>(), (chain, copy) => chain.Append(copy))

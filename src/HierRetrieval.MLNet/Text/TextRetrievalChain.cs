@@ -17,15 +17,7 @@ public static class TextRetrievalChain
     public static ITransformer Create(MLContext mlContext, TextFeaturizer featurizer, ExportedTextRetrievalModel model, DualEncoderOptions? columns = null)
     {
         columns ??= new DualEncoderOptions();
-        var head = OnnxChains.Apply(mlContext, model.OnnxModel, TextTowerOnnx.FeaturesName, OnnxModelMetadata.EmbeddingName, OnnxModelMetadata.ScoresName, OnnxModelMetadata.DocumentsName)
-            .Append(OnnxChains.RowsToNames(mlContext, model.DocumentNames, columns.DocumentsColumnName, OnnxModelMetadata.DocumentsName))
-            .Append(OnnxChains.Publish(
-                mlContext,
-                [(columns.QueryEmbeddingColumnName, OnnxModelMetadata.EmbeddingName), (columns.ScoresColumnName, OnnxModelMetadata.ScoresName)],
-                TextTowerOnnx.FeaturesName,
-                OnnxModelMetadata.EmbeddingName,
-                OnnxModelMetadata.ScoresName,
-                OnnxModelMetadata.DocumentsName));
+        var head = OnnxChains.RetrievalHead(mlContext, model.OnnxModel, TextTowerOnnx.FeaturesName, model.DocumentNames, columns);
         var featurized = featurizer.Transformer.Transform(OnnxChains.EmptyText(mlContext, featurizer.InputColumnName));
         return new TransformerChain<ITransformer>(featurizer.Transformer, head.Fit(featurized));
     }

@@ -1,4 +1,3 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace HierRetrieval.Training.Optimization;
@@ -27,20 +26,12 @@ public static class RowSparseAdam
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        double biasCorrection1 = 1 - Math.Pow(settings.Beta1, step);
-        double biasCorrection2 = 1 - Math.Pow(settings.Beta2, step);
-
-        // Scalars are created and disposed explicitly: a temporary Scalar can be finalised while libtorch still reads it.
-        using Scalar beta1 = settings.Beta1.ToScalar(), oneMinusBeta1 = (1 - settings.Beta1).ToScalar();
-        using Scalar beta2 = settings.Beta2.ToScalar(), oneMinusBeta2 = (1 - settings.Beta2).ToScalar();
-        using Scalar correction2 = Math.Sqrt(biasCorrection2).ToScalar(), epsilon = settings.Epsilon.ToScalar();
-        using Scalar stepSize = (-learningRate / biasCorrection1).ToScalar();
-        var m = firstMoment.index_select(0, rows).mul_(beta1).add_(gradient, alpha: oneMinusBeta1);
-        var v = secondMoment.index_select(0, rows).mul_(beta2).addcmul_(gradient, gradient, value: oneMinusBeta2);
+        var m = firstMoment.index_select(0, rows);
+        var v = secondMoment.index_select(0, rows);
+        var values = table.index_select(0, rows);
+        DenseAdam.Update(values, m, v, gradient, settings, learningRate, step);
         firstMoment.index_copy_(0, rows, m);
         secondMoment.index_copy_(0, rows, v);
-        var denominator = v.sqrt().div_(correction2).add_(epsilon);
-        var updated = table.index_select(0, rows).addcdiv_(m, denominator, value: stepSize);
-        table.index_copy_(0, rows, updated);
+        table.index_copy_(0, rows, values);
     }
 }
