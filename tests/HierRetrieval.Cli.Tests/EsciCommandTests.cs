@@ -17,6 +17,13 @@ public class EsciCommandTests
         Assert.That(trainExit, Is.Zero, trainError);
         using var metrics = JsonDocument.Parse(trained);
         Assert.That(metrics.RootElement.GetProperty("metrics").GetProperty("exactPairs").GetInt64(), Is.GreaterThan(0));
+        var (evaluateExit, evaluated, evaluateError) = Run("esci", "evaluate", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--products", products, "--k", "5", "--json");
+        Assert.That(evaluateExit, Is.Zero, evaluateError);
+        using var reloaded = JsonDocument.Parse(evaluated);
+        Assert.That(
+            reloaded.RootElement.GetProperty("metrics").GetProperty("exactRecall").GetDouble(),
+            Is.EqualTo(metrics.RootElement.GetProperty("metrics").GetProperty("exactRecall").GetDouble()).Within(0.02),
+            "the saved zip, re-embedding the products file, evaluates as the trained model did");
 
         string output = Path.Combine(folder.Path, "scored.tsv");
         var (exit, summary, error) = Run("score", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--products", products, "--split", "test", "--top-k", "5", "--out", output, "--json");

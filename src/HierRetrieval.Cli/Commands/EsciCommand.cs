@@ -24,6 +24,7 @@ internal static class EsciCommand
         var command = new Command("esci", "Shopping data in the Shopping Queries Dataset's schema: generate synthetic files, train and evaluate text towers.");
         command.Add(Generate());
         command.Add(Train());
+        command.Add(Evaluate());
         return command;
     }
 
@@ -47,6 +48,54 @@ internal static class EsciCommand
             return 0;
         })));
         return command;
+    }
+
+    private static Command Evaluate()
+    {
+        var model = new Option<string>("--model") { Description = "A text model zip (model.zip from esci train).", Required = true, HelpName = "zip" };
+        var examples = new Option<string>("--examples") { Description = "The examples table (.parquet, .csv or .tsv).", Required = true, HelpName = "file" };
+        var products = new Option<string>("--products") { Description = "The products table: every product is embedded and retrieved from.", Required = true, HelpName = "file" };
+        var split = new Option<string>("--split") { Description = "The split whose queries are evaluated.", DefaultValueFactory = _ => "test" };
+        split.AcceptOnlyFromAmong("train", "test");
+        var locale = new Option<string?>("--locale") { Description = "Keep one locale (us, es, jp).", HelpName = "locale" };
+        var small = new Option<bool>("--small") { Description = "Keep the small version's judgements (default: the large version)." };
+        var k = CommonOptions.AtLeast("--k", 1, "Products retrieved per query.", 10);
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("evaluate", "Evaluate a saved text model on a split's judgements: recall@k for Exact and for Substitute, NDCG@k with ESCI gains.")
+        {
+            model, examples, products, split, locale, small, k, threads, json,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
+        {
+            var load = new EsciLoadOptions { Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small), Split = parse.GetValue(split) };
+            var data = EsciDataset.LoadAsync(parse.GetValue(examples)!, parse.GetValue(products)!, load, cancellationToken).GetAwaiter().GetResult();
+            using var scorer = new MLNet.Scoring.TextBatchScorer(parse.GetValue(model)!);
+            var metrics = EsciEvaluator.Evaluate(scorer, data, parse.GetValue(k), parse.GetValue(threads));
+            return Report(output, $"{parse.GetValue(model)} on the {parse.GetValue(split)} split", metrics, data.Report);
+        })));
+        return command;
+    }
+
+    /// <summary>Prints metrics by label (JSON with --json) and the rows read and dropped.</summary>
+    private static int Report(CommandOutput output, string title, EsciMetrics metrics, EsciReadReport report)
+    {
+        if (output.Json)
+        {
+            output.WriteJson(new { model = title, metrics, rows = report.Counts });
+            return 0;
+        }
+
+        foreach (string problem in report.FirstProblems)
+        {
+            output.Error.WriteLine($"skipped {problem}");
+        }
+
+        output.Out.WriteLine($"{title}: {metrics.Queries:N0} queries");
+        output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"recall@{metrics.K}: Exact {metrics.ExactRecall:P1} ({metrics.ExactPairs:N0} judgements), Substitute {metrics.SubstituteRecall:P1} ({metrics.SubstitutePairs:N0}); NDCG@{metrics.K} (E 1, S 0.1, C 0.01) {metrics.Ndcg:F4}"));
+        output.Out.WriteLine($"rows: {string.Join(", ", report.Counts.Select(c => $"{c.Key} {c.Value:N0}"))}");
+        return 0;
     }
 
     private static Command Train()
@@ -110,17 +159,7 @@ internal static class EsciCommand
                 model.Save(new MLContext(parse.GetValue(seed)), Path.Combine(folder, TrainCommand.ModelZipFile), parse.GetValue(k));
             }
 
-            if (output.Json)
-            {
-                output.WriteJson(new { recipe = parse.GetValue(recipe), metrics, read = train.Report.Counts });
-                return 0;
-            }
-
-            output.Out.WriteLine($"{parse.GetValue(recipe)}: {train.Judgements.Count:N0} training judgements, {train.ProductTexts.Count:N0} products, {metrics.Queries:N0} test queries");
-            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"test recall@{metrics.K}: Exact {metrics.ExactRecall:P1} ({metrics.ExactPairs:N0} judgements), Substitute {metrics.SubstituteRecall:P1} ({metrics.SubstitutePairs:N0}); NDCG@{metrics.K} (E 1, S 0.1, C 0.01) {metrics.Ndcg:F4}"));
-            output.Out.WriteLine($"rows: {string.Join(", ", train.Report.Counts.Select(c => $"{c.Key} {c.Value:N0}"))}");
-            return 0;
+            return Report(output, $"{parse.GetValue(recipe)}, {train.Judgements.Count:N0} training judgements, {train.ProductTexts.Count:N0} products, test split", metrics, train.Report);
         })));
         return command;
     }

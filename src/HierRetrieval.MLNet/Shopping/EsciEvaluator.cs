@@ -1,5 +1,7 @@
 using HierRetrieval.Data.Esci;
 using HierRetrieval.Export.Onnx;
+using HierRetrieval.MLNet.Scoring;
+using HierRetrieval.Retrieval;
 using HierRetrieval.Retrieval.Exact;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML.OnnxRuntime;
@@ -19,21 +21,35 @@ public sealed record EsciMetrics(int Queries, int K, double ExactRecall, double 
 /// <summary>Evaluates an <see cref="EsciTextModel"/> on judgements: every query retrieves its top k among the model's product corpus.</summary>
 public static class EsciEvaluator
 {
-    /// <summary>Embeds the queries of <paramref name="test"/> (batched ONNX Runtime calls of the query tower), searches the products exactly, and scores by label.</summary>
-    public static EsciMetrics Evaluate(EsciTextModel model, EsciDataset test, int k, int threads = 0)
+    /// <summary>Embeds the queries of <paramref name="test"/> (batched ONNX Runtime calls of the query tower), searches the model's products exactly, and scores by label.</summary>
+    public static EsciMetrics Evaluate(EsciTextModel model, EsciDataset test, int k, int threads = 0) =>
+        Evaluate(texts => EmbedQueries(model, texts), model.ProductIds, model.Products, test, k, threads);
+
+    /// <summary>
+    /// Evaluates a saved text model: the products of <paramref name="test"/> (its products file) are embedded with the
+    /// zip's document tower, its queries with the query tower.
+    /// </summary>
+    public static EsciMetrics Evaluate(TextBatchScorer scorer, EsciDataset test, int k, int threads = 0)
+    {
+        string[] productIds = [.. test.ProductTexts.Keys.Order(StringComparer.Ordinal)];
+        var products = scorer.EmbedDocuments([.. productIds.Select(id => test.ProductTexts[id])]);
+        return Evaluate(texts => scorer.EmbedQueries(texts).Values.ToArray(), productIds, products, test, k, threads);
+    }
+
+    private static EsciMetrics Evaluate(Func<IReadOnlyList<string>, float[]> embedQueries, IReadOnlyList<string> productIds, EmbeddingMatrix products, EsciDataset test, int k, int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         var judged = test.Judgements.GroupBy(j => j.QueryId).Select(g => (Query: g.First().Query, Labels: g.GroupBy(j => j.ProductId).ToDictionary(p => p.Key, p => p.First().Label))).ToArray();
-        var queries = EmbedQueries(model, [.. judged.Select(j => j.Query)]);
-        using var index = new ExactIndex(model.Products, new ExactIndexOptions { Threads = threads > 0 ? threads : Environment.ProcessorCount });
-        var result = index.Search(queries, Math.Min(k, model.Products.Rows));
+        var queries = embedQueries([.. judged.Select(j => j.Query)]);
+        using var index = new ExactIndex(products, new ExactIndexOptions { Threads = threads > 0 ? threads : Environment.ProcessorCount });
+        var result = index.Search(queries, Math.Min(k, products.Rows));
         long exact = 0, exactFound = 0, substitute = 0, substituteFound = 0;
         double ndcg = 0;
         int ndcgQueries = 0;
         for (int q = 0; q < judged.Length; q++)
         {
             var labels = judged[q].Labels;
-            var retrieved = result.IdsOf(q).ToArray().Select(row => model.ProductIds[row]).ToArray();
+            var retrieved = result.IdsOf(q).ToArray().Select(row => productIds[row]).ToArray();
             var top = retrieved.ToHashSet(StringComparer.Ordinal);
             foreach (var (product, label) in labels)
             {
