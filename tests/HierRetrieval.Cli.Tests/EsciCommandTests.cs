@@ -13,7 +13,7 @@ public class EsciCommandTests
         Assert.That(Run("esci", "generate", "--out", folder.Path, "--families", "3", "--products-per-type", "5").Exit, Is.Zero);
         string examples = Path.Combine(folder.Path, "shopping_queries_dataset_examples.parquet"), products = Path.Combine(folder.Path, "shopping_queries_dataset_products.parquet");
         var (trainExit, trained, trainError) = Run("esci", "train", "--examples", examples, "--products", products, "--steps", "60", "--finetune-steps", "20",
-            "--dim", "16", "--hidden", "32", "--k", "5", "--threads", "2", "--out", folder.Path, "--json");
+            "--dim", "16", "--hidden", "32", "--k", "5", "--threads", "2", "--product-fields", "title,bullet_point", "--out", folder.Path, "--json");
         Assert.That(trainExit, Is.Zero, trainError);
         using var metrics = JsonDocument.Parse(trained);
         Assert.That(metrics.RootElement.GetProperty("metrics").GetProperty("exactPairs").GetInt64(), Is.GreaterThan(0));
@@ -23,7 +23,7 @@ public class EsciCommandTests
         Assert.That(
             reloaded.RootElement.GetProperty("metrics").GetProperty("exactRecall").GetDouble(),
             Is.EqualTo(metrics.RootElement.GetProperty("metrics").GetProperty("exactRecall").GetDouble()).Within(0.02),
-            "the saved zip, re-embedding the products file, evaluates as the trained model did");
+            "the saved zip, re-embedding the products file with the fields it records, evaluates as the trained model did");
 
         string output = Path.Combine(folder.Path, "scored.tsv");
         var (exit, summary, error) = Run("score", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--products", products, "--split", "test", "--top-k", "5", "--out", output, "--json");

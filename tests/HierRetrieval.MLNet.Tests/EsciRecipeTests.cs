@@ -13,6 +13,8 @@ namespace HierRetrieval.MLNet.Tests;
 
 public class EsciRecipeTests
 {
+    private static readonly IReadOnlyList<ProductField> Fields = new EsciLoadOptions().ProductText;
+
     private static (EsciDataset Train, EsciDataset Test) Data()
     {
         var (examples, products) = EsciGenerator.Generate(new EsciGeneratorOptions { Families = 6, TypesPerFamily = 3, ProductsPerType = 10, QueriesPerType = 6, JudgementsPerLabel = 4, Seed = 11 });
@@ -44,8 +46,8 @@ public class EsciRecipeTests
     {
         var mlContext = new MLContext(seed: 1);
         var (train, test) = Data();
-        var exactOnly = EsciEvaluator.Evaluate(EsciTrainer.Train(mlContext, train, Options(EsciRecipe.ExactOnly)), test, k: 10, threads: 2);
-        var exactThenSubstitute = EsciEvaluator.Evaluate(EsciTrainer.Train(mlContext, train, Options(EsciRecipe.ExactThenSubstitute)), test, k: 10, threads: 2);
+        var exactOnly = EsciEvaluator.Evaluate(EsciTrainer.Train(mlContext, train, Fields, Options(EsciRecipe.ExactOnly)), test, k: 10, threads: 2);
+        var exactThenSubstitute = EsciEvaluator.Evaluate(EsciTrainer.Train(mlContext, train, Fields, Options(EsciRecipe.ExactThenSubstitute)), test, k: 10, threads: 2);
         TestContext.Out.WriteLine($"exact-only {exactOnly}\nexact-then-substitute {exactThenSubstitute}");
         Assert.Multiple(() =>
         {
@@ -65,7 +67,7 @@ public class EsciRecipeTests
         var mlContext = new MLContext(seed: 1);
         var (train, test) = Data();
         var options = Options(EsciRecipe.ExactOnly);
-        var model = EsciTrainer.Train(mlContext, train, options with { Trainer = options.Trainer with { Steps = 100 } });
+        var model = EsciTrainer.Train(mlContext, train, Fields, options with { Trainer = options.Trainer with { Steps = 100 } });
         using var folder = new TempFolder();
         string zip = Path.Combine(folder.Path, "shopping.zip");
         model.Save(mlContext, zip, k: 5);
@@ -86,6 +88,7 @@ public class EsciRecipeTests
             }
 
             Assert.That(products.Values.ToArray(), Is.EqualTo(scorer.Model.Documents.Values.ToArray()).Within(1e-5), "the carried document tower re-embeds the products as trained");
+            Assert.That(EsciTextModel.RecordedProductFields(scorer.Model), Is.EqualTo(Fields), "the zip records the product fields");
         });
     }
 }

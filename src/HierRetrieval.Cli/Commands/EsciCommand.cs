@@ -68,13 +68,34 @@ internal static class EsciCommand
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
-            var load = new EsciLoadOptions { Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small), Split = parse.GetValue(split) };
-            var data = EsciDataset.LoadAsync(parse.GetValue(examples)!, parse.GetValue(products)!, load, cancellationToken).GetAwaiter().GetResult();
             using var scorer = new MLNet.Scoring.TextBatchScorer(parse.GetValue(model)!);
+            var load = new EsciLoadOptions
+            {
+                Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small), Split = parse.GetValue(split),
+                ProductText = EsciTextModel.RecordedProductFields(scorer.Model) ?? new EsciLoadOptions().ProductText,
+            };
+            var data = EsciDataset.LoadAsync(parse.GetValue(examples)!, parse.GetValue(products)!, load, cancellationToken).GetAwaiter().GetResult();
             var metrics = EsciEvaluator.Evaluate(scorer, data, parse.GetValue(k), parse.GetValue(threads));
             return Report(output, $"{parse.GetValue(model)} on the {parse.GetValue(split)} split", metrics, data.Report);
         })));
         return command;
+    }
+
+    /// <summary>The fields of a comma-separated list, or null when one is unknown.</summary>
+    private static ProductField[]? ParseFields(string text)
+    {
+        var fields = new List<ProductField>();
+        foreach (string name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!Enum.TryParse<ProductField>(name.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var field))
+            {
+                return null;
+            }
+
+            fields.Add(field);
+        }
+
+        return fields.Count == 0 ? null : [.. fields];
     }
 
     /// <summary>Prints metrics by label (JSON with --json) and the rows read and dropped.</summary>
@@ -114,14 +135,17 @@ internal static class EsciCommand
         var seed = CommonOptions.Seed("initial values and batches");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
+        var fields = new Option<string>("--product-fields") { Description = "Product fields that make a product's text, in order (recorded in the model for evaluate and score).", DefaultValueFactory = _ => string.Join(',', new EsciLoadOptions().ProductText) };
+        CommonOptions.Require(fields, v => ParseFields(v) is not null, v => $"--product-fields: expected a comma-separated list of {string.Join(", ", Enum.GetNames<ProductField>())}, got '{v}'");
         var outFolder = new Option<string?>("--out") { Description = "Folder for model.zip: the trained text model (ML.NET zip; `hierret score --examples ... --products ...` reads it).", HelpName = "dir" };
         var command = new Command("train", "Train text towers on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split.")
         {
-            examples, products, recipe, locale, small, dimension, hidden, steps, finetuneSteps, k, seed, threads, outFolder, json,
+            examples, products, recipe, locale, small, fields, dimension, hidden, steps, finetuneSteps, k, seed, threads, outFolder, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
-            var load = new EsciLoadOptions { Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small) };
+            var productFields = ParseFields(parse.GetValue(fields)!)!;
+            var load = new EsciLoadOptions { Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small), ProductText = productFields };
             var examplesTable = EsciFiles.ReadExamplesAsync(parse.GetValue(examples)!, cancellationToken).GetAwaiter().GetResult();
             var productsTable = EsciFiles.ReadProductsAsync(parse.GetValue(products)!, cancellationToken).GetAwaiter().GetResult();
             var train = EsciDataset.Join(examplesTable, productsTable, load with { Split = "train" });
@@ -150,7 +174,7 @@ internal static class EsciCommand
             EsciTextModel model;
             using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, Microsoft.Extensions.Logging.LogLevel.Information))
             {
-                model = EsciTrainer.Train(new MLContext(parse.GetValue(seed)), train, options, display, cancellationToken);
+                model = EsciTrainer.Train(new MLContext(parse.GetValue(seed)), train, productFields, options, display, cancellationToken);
             }
 
             var metrics = EsciEvaluator.Evaluate(model, test, parse.GetValue(k), parse.GetValue(threads));

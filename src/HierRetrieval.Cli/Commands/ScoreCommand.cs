@@ -86,6 +86,7 @@ internal static class ScoreCommand
     private static int ScoreEsci(string modelPath, string examplesPath, string productsPath, int k, string outPath, Data.Esci.EsciLoadOptions filters, CommandOutput output, CancellationToken cancellationToken)
     {
         using var scorer = new TextBatchScorer(modelPath);
+        filters = filters with { ProductText = MLNet.Shopping.EsciTextModel.RecordedProductFields(scorer.Model) ?? filters.ProductText };
         EsciScoringSummary summary;
         using (output.Progress("embedding products and scoring queries"))
         {

@@ -10,8 +10,9 @@ namespace HierRetrieval.Export.Models;
 /// </summary>
 public sealed class ExportedTextRetrievalModel
 {
-    private ExportedTextRetrievalModel(TextTowerWeights queryTower, TextTowerWeights documentTower, IReadOnlyList<string> documentNames, EmbeddingMatrix documents, int k, byte[] onnxModel)
+    private ExportedTextRetrievalModel(TextTowerWeights queryTower, TextTowerWeights documentTower, IReadOnlyList<string> documentNames, EmbeddingMatrix documents, int k, byte[] onnxModel, IReadOnlyDictionary<string, string> notes)
     {
+        Notes = notes;
         QueryTower = queryTower;
         DocumentTower = documentTower;
         DocumentNames = documentNames;
@@ -38,23 +39,34 @@ public sealed class ExportedTextRetrievalModel
     /// <summary>The serialized ONNX model.</summary>
     public byte[] OnnxModel { get; }
 
+    /// <summary>Settings the model records for whoever uses it (e.g. which product fields make a document's text), as key-value pairs.</summary>
+    public IReadOnlyDictionary<string, string> Notes { get; }
+
+    private const string NotePrefix = "hierret.note.";
+
     /// <summary>Exports the towers and the embedded documents.</summary>
     /// <exception cref="ArgumentException">Names and rows differ in number, the towers differ in shape, or k is out of range.</exception>
-    public static ExportedTextRetrievalModel FromWeights(TextTowerWeights queryTower, TextTowerWeights documentTower, IReadOnlyList<string> documentNames, EmbeddingMatrix documents, int k)
+    public static ExportedTextRetrievalModel FromWeights(TextTowerWeights queryTower, TextTowerWeights documentTower, IReadOnlyList<string> documentNames, EmbeddingMatrix documents, int k, IReadOnlyDictionary<string, string>? notes = null)
     {
+        notes ??= new Dictionary<string, string>();
         if (documentNames.Count != documents.Rows || queryTower.FeatureCount != documentTower.FeatureCount || queryTower.Dimension != documentTower.Dimension)
         {
             throw new ArgumentException($"{documentNames.Count} names for {documents.Rows} documents; towers read {queryTower.FeatureCount} and {documentTower.FeatureCount} features into d={queryTower.Dimension} and d={documentTower.Dimension}");
         }
 
         var normalized = new EmbeddingMatrix(documents.Rows, documents.Dimension, documents.Values.ToArray()).NormalizeRows();
-        var options = OnnxModelMetadata.TowerOptions(new Dictionary<string, string>
+        var metadata = new Dictionary<string, string>
         {
             [OnnxModelMetadata.KindKey] = OnnxModelMetadata.TextRetrievalKind,
             [OnnxModelMetadata.DocumentNamesKey] = OnnxModelMetadata.JoinNames(documentNames),
-        });
-        byte[] onnx = RetrievalOnnx.Build(queryTower, normalized, k, options, documentTower);
-        return new ExportedTextRetrievalModel(queryTower, documentTower, documentNames, normalized, k, onnx);
+        };
+        foreach (var (key, value) in notes)
+        {
+            metadata[NotePrefix + key] = value;
+        }
+
+        byte[] onnx = RetrievalOnnx.Build(queryTower, normalized, k, OnnxModelMetadata.TowerOptions(metadata), documentTower);
+        return new ExportedTextRetrievalModel(queryTower, documentTower, documentNames, normalized, k, onnx, notes);
     }
 
     /// <summary>Reads a model built by <see cref="FromWeights"/>.</summary>
@@ -64,6 +76,7 @@ public sealed class ExportedTextRetrievalModel
         var model = OnnxModelMetadata.Read(onnxModel, source);
         model.RequireKind(OnnxModelMetadata.TextRetrievalKind);
         var documents = model.TransposedMatrix(RetrievalOnnx.DocumentsInitializer);
-        return new ExportedTextRetrievalModel(model.TextTower(TextTowerOnnx.Prefix), model.TextTower(RetrievalOnnx.DocumentTowerPrefix), model.Names(OnnxModelMetadata.DocumentNamesKey), documents, model.K, onnxModel);
+        var notes = model.MetadataWithPrefix(NotePrefix);
+        return new ExportedTextRetrievalModel(model.TextTower(TextTowerOnnx.Prefix), model.TextTower(RetrievalOnnx.DocumentTowerPrefix), model.Names(OnnxModelMetadata.DocumentNamesKey), documents, model.K, onnxModel, notes);
     }
 }

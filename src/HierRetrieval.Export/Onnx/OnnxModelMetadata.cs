@@ -128,6 +128,10 @@ public sealed class OnnxModelMetadata
         }
     }
 
+    /// <summary>The entries whose key starts with <paramref name="prefix"/>, keyed by the rest.</summary>
+    internal IReadOnlyDictionary<string, string> MetadataWithPrefix(string prefix) =>
+        _model.MetadataProps.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(e => e.Key[prefix.Length..], e => e.Value);
+
     /// <summary>The names stored under <paramref name="key"/>.</summary>
     internal IReadOnlyList<string> Names(string key) => Require(key).Split('\n');
 

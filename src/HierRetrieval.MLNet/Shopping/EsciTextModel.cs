@@ -1,3 +1,4 @@
+using HierRetrieval.Data.Esci;
 using HierRetrieval.Data.IO;
 using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
@@ -13,8 +14,18 @@ namespace HierRetrieval.MLNet.Shopping;
 /// (row i = <see cref="ProductIds"/>[i]).
 /// </summary>
 public sealed record EsciTextModel(
-    TextFeaturizer Featurizer, TextTowerWeights QueryTower, TextTowerWeights DocumentTower, IReadOnlyList<string> ProductIds, EmbeddingMatrix Products)
+    TextFeaturizer Featurizer, TextTowerWeights QueryTower, TextTowerWeights DocumentTower, IReadOnlyList<string> ProductIds, EmbeddingMatrix Products, IReadOnlyList<ProductField> ProductFields)
 {
+    /// <summary>The note under which a saved model records its product text fields.</summary>
+    public const string ProductFieldsNote = "esci.product_fields";
+
+    /// <summary>The product fields a saved model records, or null when it records none.</summary>
+    /// <exception cref="InvalidDataException">The note names an unknown field.</exception>
+    public static IReadOnlyList<ProductField>? RecordedProductFields(ExportedTextRetrievalModel model) =>
+        model.Notes.TryGetValue(ProductFieldsNote, out string? fields)
+            ? [.. fields.Split(',').Select(f => Enum.TryParse<ProductField>(f, out var field) ? field : throw new InvalidDataException($"the model records an unknown product field '{f}'"))]
+            : null;
+
     /// <summary>
     /// Saves the model as an ML.NET zip (atomically): text column <c>Query</c> in; <c>QueryEmbedding</c>, the top
     /// <paramref name="k"/> product ids in <c>Documents</c> and <c>Scores</c> out. The zip also carries the document
@@ -22,7 +33,8 @@ public sealed record EsciTextModel(
     /// </summary>
     public void Save(MLContext mlContext, string path, int k)
     {
-        var exported = ExportedTextRetrievalModel.FromWeights(QueryTower, DocumentTower, ProductIds, Products, Math.Min(k, ProductIds.Count));
+        var notes = new Dictionary<string, string> { [ProductFieldsNote] = string.Join(',', ProductFields) };
+        var exported = ExportedTextRetrievalModel.FromWeights(QueryTower, DocumentTower, ProductIds, Products, Math.Min(k, ProductIds.Count), notes);
         var chain = TextRetrievalChain.Create(mlContext, Featurizer, exported);
         AtomicFile.Write(path, stream => mlContext.Model.Save(chain, OnnxChains.TextSchema(Featurizer.InputColumnName), stream));
     }

@@ -38,8 +38,15 @@ public static class EsciTrainer
     private const int ExactDistance = 1, SubstituteDistance = 2;
 
     /// <summary>Trains on <paramref name="train"/>'s judgements; every product of <paramref name="train"/> is embedded into the corpus.</summary>
+    /// <returns>The model.</returns>
     /// <exception cref="ArgumentException">There are no Exact (or, for the recipes that need them, Substitute) judgements.</exception>
-    public static EsciTextModel Train(MLContext mlContext, EsciDataset train, EsciTrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="mlContext">The context of the featurizer.</param>
+    /// <param name="train">The training judgements and products.</param>
+    /// <param name="productFields">The fields <paramref name="train"/>'s product texts were composed from, recorded in the model.</param>
+    /// <param name="options">Recipe, trainer, towers and features.</param>
+    /// <param name="progress">Receives progress after every step.</param>
+    /// <param name="cancellationToken">Stops between steps.</param>
+    public static EsciTextModel Train(MLContext mlContext, EsciDataset train, IReadOnlyList<ProductField> productFields, EsciTrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
         var texts = new List<string>();
@@ -95,6 +102,6 @@ public static class EsciTrainer
         using var documents = new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed + 1L, device);
         var result = new DualEncoderTrainer(trainer).Train(closure, split, queries, documents, progress: progress, cancellationToken: cancellationToken);
         int[] productRows = [.. Enumerable.Range(0, productIds.Length)];
-        return new EsciTextModel(featurizer, TextTowerChain.Weights(queries), TextTowerChain.Weights(documents), productIds, result.Embeddings.Documents.SelectRows(productRows));
+        return new EsciTextModel(featurizer, TextTowerChain.Weights(queries), TextTowerChain.Weights(documents), productIds, result.Embeddings.Documents.SelectRows(productRows), productFields);
     }
 }
