@@ -131,6 +131,10 @@ internal static class EsciCommand
         var hidden = CommonOptions.AtLeast("--hidden", 1, "Width of the feature embeddings and hidden layer.", new TextTowerOptions().HiddenSize);
         var steps = CommonOptions.AtLeast("--steps", 1, "Steps of the first stage.", 2000);
         var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Steps of the Substitute stage.", 500);
+        var finetuneLearningRate = new Option<double>("--finetune-lr") { Description = "Learning rate of the Substitute stage.", DefaultValueFactory = _ => 3e-4 };
+        CommonOptions.Require(finetuneLearningRate, v => v > 0, v => $"--finetune-lr must be positive, got {v}");
+        var finetuneTemperature = new Option<double>("--finetune-temperature") { Description = "Temperature of the Substitute stage (logits = T x cosine).", DefaultValueFactory = _ => 100 };
+        CommonOptions.Require(finetuneTemperature, v => v > 0, v => $"--finetune-temperature must be positive, got {v}");
         var k = CommonOptions.AtLeast("--k", 1, "Products retrieved per test query.", 10);
         var seed = CommonOptions.Seed("initial values and batches");
         var threads = CommonOptions.Threads();
@@ -140,7 +144,7 @@ internal static class EsciCommand
         var outFolder = new Option<string?>("--out") { Description = "Folder for model.zip: the trained text model (ML.NET zip; `hierret score --examples ... --products ...` reads it).", HelpName = "dir" };
         var command = new Command("train", "Train text towers on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split.")
         {
-            examples, products, recipe, locale, small, fields, dimension, hidden, steps, finetuneSteps, k, seed, threads, outFolder, json,
+            examples, products, recipe, locale, small, fields, dimension, hidden, steps, finetuneSteps, finetuneLearningRate, finetuneTemperature, k, seed, threads, outFolder, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -164,8 +168,8 @@ internal static class EsciCommand
                     Dimension = parse.GetValue(dimension),
                     Steps = parse.GetValue(steps),
                     FinetuneSteps = parse.GetValue(finetuneSteps),
-                    FinetuneLearningRate = 3e-4,
-                    FinetuneTemperature = 100,
+                    FinetuneLearningRate = parse.GetValue(finetuneLearningRate),
+                    FinetuneTemperature = parse.GetValue(finetuneTemperature),
                     FinetuneEarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
                     Seed = parse.GetValue(seed),
                     Threads = parse.GetValue(threads),
