@@ -135,6 +135,7 @@ internal static class EsciCommand
         CommonOptions.Require(finetuneLearningRate, v => v > 0, v => $"--finetune-lr must be positive, got {v}");
         var finetuneTemperature = new Option<double>("--finetune-temperature") { Description = "Temperature of the Substitute stage (logits = T x cosine).", DefaultValueFactory = _ => 100 };
         CommonOptions.Require(finetuneTemperature, v => v > 0, v => $"--finetune-temperature must be positive, got {v}");
+        var shared = new Option<bool>("--shared-towers") { Description = "One tower for queries and products (shared weights)." };
         var k = CommonOptions.AtLeast("--k", 1, "Products retrieved per test query.", 10);
         var seed = CommonOptions.Seed("initial values and batches");
         var threads = CommonOptions.Threads();
@@ -144,7 +145,7 @@ internal static class EsciCommand
         var outFolder = new Option<string?>("--out") { Description = "Folder for model.zip: the trained text model (ML.NET zip; `hierret score --examples ... --products ...` reads it).", HelpName = "dir" };
         var command = new Command("train", "Train text towers on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split.")
         {
-            examples, products, recipe, locale, small, fields, dimension, hidden, steps, finetuneSteps, finetuneLearningRate, finetuneTemperature, k, seed, threads, outFolder, json,
+            examples, products, recipe, locale, small, fields, dimension, hidden, steps, finetuneSteps, finetuneLearningRate, finetuneTemperature, shared, k, seed, threads, outFolder, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -163,6 +164,7 @@ internal static class EsciCommand
             {
                 Recipe = Recipes[parse.GetValue(recipe)!],
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
+                SharedTowers = parse.GetValue(shared),
                 Trainer = new EsciTrainingOptions().Trainer with
                 {
                     Dimension = parse.GetValue(dimension),

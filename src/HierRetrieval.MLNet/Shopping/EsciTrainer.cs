@@ -24,6 +24,9 @@ public sealed record EsciTrainingOptions
     /// <summary>Tokenisation and features.</summary>
     public TextFeaturizerOptions Features { get; init; } = new();
 
+    /// <summary>One tower for queries and products (shared weights) instead of two.</summary>
+    public bool SharedTowers { get; init; }
+
     /// <summary>Fraction of the training judgements held out to validate (early stopping).</summary>
     public double ValidationFraction { get; init; } = 0.05;
 }
@@ -99,7 +102,8 @@ public static class EsciTrainer
         var bags = featurizer.Featurize(texts);
         var device = DualEncoderTrainer.ResolveDevice(trainer.Device);
         using var queries = new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed, device);
-        using var documents = new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed + 1L, device);
+        using var separate = options.SharedTowers ? null : new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed + 1L, device);
+        var documents = separate ?? queries;
         var result = new DualEncoderTrainer(trainer).Train(closure, split, queries, documents, progress: progress, cancellationToken: cancellationToken);
         int[] productRows = [.. Enumerable.Range(0, productIds.Length)];
         return new EsciTextModel(featurizer, TextTowerChain.Weights(queries), TextTowerChain.Weights(documents), productIds, result.Embeddings.Documents.SelectRows(productRows), productFields);
