@@ -62,11 +62,14 @@ internal static class OnnxChains
     }
 
     /// <summary>An empty view with one text column, <paramref name="columnName"/>.</summary>
-    public static IDataView EmptyText(MLContext mlContext, string columnName)
+    public static IDataView EmptyText(MLContext mlContext, string columnName) => TextView(mlContext, [], columnName);
+
+    /// <summary>A view with one text column, <paramref name="columnName"/>, holding <paramref name="texts"/>.</summary>
+    public static IDataView TextView(MLContext mlContext, IEnumerable<string> texts, string columnName)
     {
         var definition = SchemaDefinition.Create(typeof(TextRow));
         definition[0].ColumnName = columnName;
-        return mlContext.Data.LoadFromEnumerable(Array.Empty<TextRow>(), definition);
+        return mlContext.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = t }), definition);
     }
 
     private sealed class NameAndId

@@ -1,5 +1,6 @@
 using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
+using HierRetrieval.MLNet.Onnx;
 using HierRetrieval.Retrieval;
 using HierRetrieval.Retrieval.Exact;
 using Microsoft.ML.OnnxRuntime;
@@ -28,11 +29,7 @@ public sealed class BatchScorer : IDisposable
     {
         threads = threads > 0 ? threads : Environment.ProcessorCount;
         _model = model;
-        // The lookup tower is a gather and a normalisation: one thread, and no spinning workers that would take cores
-        // from the index's search right after each call.
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(model.QueryTower().OnnxModel, options);
+        _session = OnnxSessions.Tower(model.QueryTower().OnnxModel);
         _index = new ExactIndex(model.Documents, new ExactIndexOptions { Threads = threads });
         _ids = new Dictionary<string, long>(model.QueryVocabulary.Count, StringComparer.Ordinal);
         for (int i = 0; i < model.QueryVocabulary.Count; i++)

@@ -1,10 +1,8 @@
 using HierRetrieval.Data.Esci;
-using HierRetrieval.Export.Onnx;
 using HierRetrieval.MLNet.Scoring;
+using HierRetrieval.MLNet.Text;
 using HierRetrieval.Retrieval;
 using HierRetrieval.Retrieval.Exact;
-using HierRetrieval.Training.Towers;
-using Microsoft.ML.OnnxRuntime;
 
 namespace HierRetrieval.MLNet.Shopping;
 
@@ -73,30 +71,8 @@ public static class EsciEvaluator
     /// <summary>Unit-norm query embeddings, row i = text i: the featurizer's counts through the exported query tower.</summary>
     public static float[] EmbedQueries(EsciTextModel model, IReadOnlyList<string> texts)
     {
-        FeatureBags bags = model.Featurizer.Featurize(texts);
-        int features = model.QueryTower.FeatureCount, dimension = model.QueryTower.Dimension;
-        float[] embeddings = new float[texts.Count * dimension];
-        using var session = new InferenceSession(TextTowerOnnx.Build(model.QueryTower, new OnnxExportOptions { EmbeddingName = OnnxModelMetadata.EmbeddingName }));
-        using var run = new RunOptions();
-        const int batch = 256;
-        for (int start = 0; start < texts.Count; start += batch)
-        {
-            int rows = Math.Min(batch, texts.Count - start);
-            float[] counts = new float[rows * features];
-            for (int r = 0; r < rows; r++)
-            {
-                for (int j = bags.Offsets[start + r]; j < bags.Offsets[start + r + 1]; j++)
-                {
-                    counts[(r * features) + bags.Features[j]] = bags.Weights[j];
-                }
-            }
-
-            using var input = OrtValue.CreateTensorValueFromMemory(counts, [rows, features]);
-            using var outputs = session.Run(run, [TextTowerOnnx.FeaturesName], [input], [OnnxModelMetadata.EmbeddingName]);
-            outputs[0].GetTensorDataAsSpan<float>().CopyTo(embeddings.AsSpan(start * dimension, rows * dimension));
-        }
-
-        return embeddings;
+        using var tower = new TextTowerSession(model.QueryTower);
+        return tower.Embed(model.Featurizer.Featurize(texts)).Values.ToArray();
     }
 
     private static double Ratio(long found, long total) => total == 0 ? 0 : (double)found / total;

@@ -1,4 +1,5 @@
 using HierRetrieval.Export.Onnx;
+using HierRetrieval.MLNet.Onnx;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -39,7 +40,7 @@ public sealed class TextFeaturizer
     /// <exception cref="ArgumentException">No text, or the options turn every feature off.</exception>
     public static TextFeaturizer Fit(MLContext mlContext, IEnumerable<string> texts, TextFeaturizerOptions options, string inputColumnName = "Text")
     {
-        var data = TextView(mlContext, texts, inputColumnName);
+        var data = OnnxChains.TextView(mlContext, texts, inputColumnName);
         IEstimator<ITransformer> chain = mlContext.Transforms.Text.NormalizeText(Normalized, inputColumnName, TextNormalizingEstimator.CaseMode.Lower, keepDiacritics: false, keepPunctuations: false, keepNumbers: true);
         var bags = new List<string>();
         if (options.WordNgramLength > 0)
@@ -70,11 +71,18 @@ public sealed class TextFeaturizer
         return new TextFeaturizer(mlContext, transformer, inputColumnName, type!.Size);
     }
 
+    /// <summary>The fitted featurizer followed by <paramref name="head"/>, fitted on the featurizer's output schema (every step after it is a fixed mapping).</summary>
+    internal ITransformer Then(IEstimator<ITransformer> head) =>
+        new TransformerChain<ITransformer>(Transformer, head.Fit(Transformer.Transform(OnnxChains.EmptyText(_mlContext, InputColumnName))));
+
     /// <summary>The feature counts of each text, as the bags a <see cref="TextTower"/> reads (item i = text i).</summary>
-    public FeatureBags Featurize(IReadOnlyList<string> texts)
+    public FeatureBags Featurize(IReadOnlyList<string> texts) =>
+        ReadBags(Transformer.Transform(OnnxChains.TextView(_mlContext, texts, InputColumnName)), texts.Count, FeatureCount);
+
+    /// <summary>The <see cref="TextTowerOnnx.FeaturesName"/> column of a featurized view of <paramref name="rows"/> rows, as bags.</summary>
+    internal static FeatureBags ReadBags(IDataView transformed, int rows, int featureCount)
     {
-        var transformed = Transformer.Transform(TextView(_mlContext, texts, InputColumnName));
-        var offsets = new int[texts.Count + 1];
+        var offsets = new int[rows + 1];
         var features = new List<int>();
         var weights = new List<float>();
         using var cursor = transformed.GetRowCursor([transformed.Schema[TextTowerOnnx.FeaturesName]]);
@@ -96,18 +104,6 @@ public sealed class TextFeaturizer
             offsets[++row] = features.Count;
         }
 
-        return new FeatureBags(FeatureCount, offsets, [.. features], [.. weights]);
-    }
-
-    private static IDataView TextView(MLContext mlContext, IEnumerable<string> texts, string column)
-    {
-        var definition = SchemaDefinition.Create(typeof(TextRow));
-        definition[0].ColumnName = column;
-        return mlContext.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = t }), definition);
-    }
-
-    private sealed class TextRow
-    {
-        public string Text { get; set; } = "";
+        return new FeatureBags(featureCount, offsets, [.. features], [.. weights]);
     }
 }

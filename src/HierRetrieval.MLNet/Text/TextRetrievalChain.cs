@@ -2,7 +2,6 @@ using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
 using HierRetrieval.MLNet.Onnx;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace HierRetrieval.MLNet.Text;
 
@@ -18,7 +17,6 @@ public static class TextRetrievalChain
     {
         columns ??= new DualEncoderOptions();
         var head = OnnxChains.RetrievalHead(mlContext, model.OnnxModel, TextTowerOnnx.FeaturesName, model.DocumentNames, columns);
-        var featurized = featurizer.Transformer.Transform(OnnxChains.EmptyText(mlContext, featurizer.InputColumnName));
-        return new TransformerChain<ITransformer>(featurizer.Transformer, head.Fit(featurized));
+        return featurizer.Then(head);
     }
 }

@@ -2,7 +2,6 @@ using HierRetrieval.Export.Onnx;
 using HierRetrieval.MLNet.Onnx;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace HierRetrieval.MLNet.Text;
 
@@ -32,7 +31,6 @@ public static class TextTowerChain
         byte[] onnx = TextTowerOnnx.Build(tower, new OnnxExportOptions { EmbeddingName = OnnxModelMetadata.EmbeddingName });
         var head = OnnxChains.Apply(mlContext, onnx, TextTowerOnnx.FeaturesName, OnnxModelMetadata.EmbeddingName)
             .Append(OnnxChains.Publish(mlContext, [(outputColumnName, OnnxModelMetadata.EmbeddingName)], TextTowerOnnx.FeaturesName, OnnxModelMetadata.EmbeddingName));
-        var featurized = featurizer.Transformer.Transform(OnnxChains.EmptyText(mlContext, featurizer.InputColumnName));
-        return new TransformerChain<ITransformer>(featurizer.Transformer, head.Fit(featurized));
+        return featurizer.Then(head);
     }
 }
