@@ -21,12 +21,17 @@ namespace HierRetrieval.MLNet;
 /// </remarks>
 public sealed class DualEncoderTransformer : RetrievalTransformer
 {
+    private readonly Lazy<ExportedTower> _queryTower;
+    private readonly Lazy<ExportedTower> _documentTower;
+
     private DualEncoderTransformer(ITransformer chain, string queryColumnName, ExportedRetrievalModel model, NodeEmbeddings embeddings, IReadOnlyList<string> vocabulary, TrainingResult? training)
         : base(chain, queryColumnName)
     {
         RetrievalModel = model;
-        QueryTower = ExportedTower.FromTable(TowerRole.Query, vocabulary, embeddings.Queries);
-        DocumentTower = ExportedTower.FromTable(TowerRole.Document, vocabulary, embeddings.Documents);
+
+        // Built on first use: serializing each table costs as much as the zip itself, and fitting or saving needs neither.
+        _queryTower = new(model.QueryTower);
+        _documentTower = new(() => ExportedTower.FromTable(TowerRole.Document, vocabulary, embeddings.Documents));
         Training = training;
     }
 
@@ -34,10 +39,10 @@ public sealed class DualEncoderTransformer : RetrievalTransformer
     public ExportedRetrievalModel RetrievalModel { get; }
 
     /// <summary>The query tower as a standalone ONNX model, for <see cref="HierarchicalRetrievalTransforms.EmbedQueries"/>.</summary>
-    public ExportedTower QueryTower { get; }
+    public ExportedTower QueryTower => _queryTower.Value;
 
     /// <summary>The document tower as a standalone ONNX model, for <see cref="HierarchicalRetrievalTransforms.EmbedDocuments"/>.</summary>
-    public ExportedTower DocumentTower { get; }
+    public ExportedTower DocumentTower => _documentTower.Value;
 
     /// <summary>What training reported (curve, stages, throughput); null for a transformer built from saved embeddings.</summary>
     public TrainingResult? Training { get; }
