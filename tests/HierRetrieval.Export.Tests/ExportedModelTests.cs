@@ -54,6 +54,18 @@ public class ExportedModelTests
     }
 
     [Test]
+    public void KindOf_ReadsTheRecordedKind_OrNull()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(OnnxModelMetadata.KindOf(ExportedTower.FromTable(TowerRole.Query, Names, Table).OnnxModel), Is.EqualTo(OnnxModelMetadata.TowerKind));
+            Assert.That(OnnxModelMetadata.KindOf(ExportedRetrievalModel.FromEmbeddings(Names, Table, Names, Table, k: 2).OnnxModel), Is.EqualTo(OnnxModelMetadata.RetrievalKind));
+            Assert.That(OnnxModelMetadata.KindOf(LookupTowerOnnx.Build(Table)), Is.Null, "no metadata");
+            Assert.That(OnnxModelMetadata.KindOf([0xff, 0xff, 0xff]), Is.Null, "not protobuf");
+        });
+    }
+
+    [Test]
     public void BadInput_GetsClearErrors()
     {
         string notOnnx = Path.Combine(TestContext.CurrentContext.WorkDirectory, "not-a-model.onnx");

@@ -84,11 +84,30 @@ public sealed class OnnxModelMetadata
     }
 
     /// <summary>The kind recorded in a serialized model, or null when it is not an ONNX model of this library.</summary>
+    /// <remarks>Reads only the metadata entries: the graph, with its tables, is skipped without being decoded.</remarks>
     public static string? KindOf(byte[] bytes)
     {
         try
         {
-            return ModelProto.Parser.ParseFrom(bytes).MetadataProps.FirstOrDefault(entry => entry.Key == KindKey)?.Value;
+            var input = new CodedInputStream(bytes);
+            uint tag;
+            while ((tag = input.ReadTag()) != 0)
+            {
+                if (WireFormat.GetTagFieldNumber(tag) != ModelProto.MetadataPropsFieldNumber)
+                {
+                    input.SkipLastField();
+                    continue;
+                }
+
+                var entry = new StringStringEntryProto();
+                input.ReadMessage(entry);
+                if (entry.Key == KindKey)
+                {
+                    return entry.Value;
+                }
+            }
+
+            return null;
         }
         catch (InvalidProtocolBufferException)
         {
