@@ -47,11 +47,13 @@ internal static class ScoreCommand
             }
 
             var lines = QueryFile.Read(queryPath, parse.GetValue(header));
-            long totalLines = File.ReadLines(queryPath).LongCount();
             ScoringSummary summary = null!;
             try
             {
                 using var progress = output.Progress("scoring queries");
+
+                // The line count is a second pass over the file, made only for a progress display that shows.
+                long totalLines = progress.Enabled ? File.ReadLines(queryPath).LongCount() : 0;
                 AtomicFile.WriteText(outPath, writer => summary = QueryFileScorer.Score(
                     scorer, lines, k, writer, parse.GetValue(badRows), parse.GetValue(batchSize), new Progress(progress, totalLines), cancellationToken));
             }
@@ -87,11 +89,7 @@ internal static class ScoreCommand
     {
         using var scorer = new TextBatchScorer(modelPath);
         filters = filters with { ProductText = MLNet.Shopping.EsciTextModel.RecordedProductFields(scorer.Model) ?? filters.ProductText };
-        EsciScoringSummary summary;
-        using (output.Progress("embedding products and scoring queries"))
-        {
-            summary = EsciFileScorer.ScoreAsync(scorer, examplesPath, productsPath, k, outPath, filters, cancellationToken).GetAwaiter().GetResult();
-        }
+        var summary = EsciFileScorer.ScoreAsync(scorer, examplesPath, productsPath, k, outPath, filters, cancellationToken).GetAwaiter().GetResult();
 
         if (output.Json)
         {

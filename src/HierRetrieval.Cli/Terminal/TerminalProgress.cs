@@ -10,6 +10,9 @@ internal sealed class TerminalProgress(TextWriter writer, string label, bool ena
     private long _lastDrawMs = -1000;
     private bool _drawn;
 
+    /// <summary>Whether anything is drawn (a terminal, no --json).</summary>
+    public bool Enabled => enabled;
+
     public void Report((long Done, long Total) value)
     {
         if (!enabled)
