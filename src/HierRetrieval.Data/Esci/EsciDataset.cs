@@ -48,6 +48,7 @@ public sealed class EsciDataset
     {
         Judgements = judgements;
         ProductTexts = productTexts;
+        ProductIds = [.. productTexts.Keys.Order(StringComparer.Ordinal)];
         Report = report;
     }
 
@@ -56,6 +57,9 @@ public sealed class EsciDataset
 
     /// <summary>The text of every product of the kept locale(s) with text, by product id: the corpus to retrieve from. Filter by locale when ids repeat across locales.</summary>
     public IReadOnlyDictionary<string, string> ProductTexts { get; }
+
+    /// <summary>The ids of <see cref="ProductTexts"/> in ordinal order: the row order of an embedded corpus.</summary>
+    public IReadOnlyList<string> ProductIds { get; }
 
     /// <summary>Rows read, rejected and dropped, by reason, across both files and the join.</summary>
     public EsciReadReport Report { get; }

@@ -37,8 +37,8 @@ public static class EsciFileScorer
         var examples = await EsciFiles.ReadExamplesAsync(examplesPath, cancellationToken).ConfigureAwait(false);
         var products = await EsciFiles.ReadProductsAsync(productsPath, cancellationToken).ConfigureAwait(false);
         var dataset = EsciDataset.Join(examples, products, filters);
-        string[] productIds = [.. dataset.ProductTexts.Keys.Order(StringComparer.Ordinal)];
-        if (productIds.Length == 0)
+        var productIds = dataset.ProductIds;
+        if (productIds.Count == 0)
         {
             throw new InvalidDataException($"{productsPath}: no product has text in the chosen fields (after the locale filter)");
         }
@@ -55,7 +55,7 @@ public static class EsciFileScorer
         if (queries.Length > 0)
         {
             using var index = new ExactIndex(productEmbeddings);
-            var result = index.Search(scorer.EmbedQueries([.. queries.Select(q => q.Query)]).Values, Math.Min(k, productIds.Length), cancellationToken);
+            var result = index.Search(scorer.EmbedQueries([.. queries.Select(q => q.Query)]).Values, Math.Min(k, productIds.Count), cancellationToken);
             for (int q = 0; q < queries.Length; q++)
             {
                 var ids = result.IdsOf(q);
@@ -69,6 +69,6 @@ public static class EsciFileScorer
 
         var queryTime = clock.Elapsed;
         await EsciWriter.WriteRankingAsync(outputPath, rows, cancellationToken).ConfigureAwait(false);
-        return new EsciScoringSummary(productIds.Length, dataset.Report.Counts.GetValueOrDefault("product without text"), queries.Length, productTime, queryTime, dataset.Report);
+        return new EsciScoringSummary(productIds.Count, dataset.Report.Counts.GetValueOrDefault("product without text"), queries.Length, productTime, queryTime, dataset.Report);
     }
 }

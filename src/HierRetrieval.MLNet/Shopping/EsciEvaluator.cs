@@ -29,7 +29,7 @@ public static class EsciEvaluator
     /// </summary>
     public static EsciMetrics Evaluate(TextBatchScorer scorer, EsciDataset test, int k, int threads = 0)
     {
-        string[] productIds = [.. test.ProductTexts.Keys.Order(StringComparer.Ordinal)];
+        var productIds = test.ProductIds;
         var products = scorer.EmbedDocuments([.. productIds.Select(id => test.ProductTexts[id])]);
         return Evaluate(texts => scorer.EmbedQueries(texts).Values.ToArray(), productIds, products, test, k, threads);
     }

@@ -65,7 +65,7 @@ public static class EsciTrainer
             return node;
         }
 
-        string[] productIds = [.. train.ProductTexts.Keys.Order(StringComparer.Ordinal)];
+        var productIds = train.ProductIds;
         foreach (string id in productIds)
         {
             Node("p:" + id, train.ProductTexts[id]);
@@ -105,7 +105,7 @@ public static class EsciTrainer
         using var separate = options.SharedTowers ? null : new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed + 1L, device);
         var documents = separate ?? queries;
         var result = new DualEncoderTrainer(trainer).Train(closure, split, queries, documents, progress: progress, cancellationToken: cancellationToken);
-        int[] productRows = [.. Enumerable.Range(0, productIds.Length)];
+        int[] productRows = [.. Enumerable.Range(0, productIds.Count)];
         return new EsciTextModel(featurizer, TextTowerChain.Weights(queries), TextTowerChain.Weights(documents), productIds, result.Embeddings.Documents.SelectRows(productRows), productFields);
     }
 }
