@@ -100,12 +100,9 @@ public static class EsciTrainer
         };
         var featurizer = TextFeaturizer.Fit(mlContext, texts, options.Features, inputColumnName: "Query");
         var bags = featurizer.Featurize(texts);
-        var device = DualEncoderTrainer.ResolveDevice(trainer.Device);
-        using var queries = new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed, device);
-        using var separate = options.SharedTowers ? null : new TextTower(bags, trainer.Dimension, options.Towers, trainer.Seed + 1L, device);
-        var documents = separate ?? queries;
-        var result = new DualEncoderTrainer(trainer).Train(closure, split, queries, documents, progress: progress, cancellationToken: cancellationToken);
+        using var towers = new TextTowerPair(bags, bags, trainer, options.Towers, options.SharedTowers);
+        var result = new DualEncoderTrainer(trainer).Train(closure, split, towers.Queries, towers.Documents, progress: progress, cancellationToken: cancellationToken);
         int[] productRows = [.. Enumerable.Range(0, productIds.Count)];
-        return new EsciTextModel(featurizer, TextTowerChain.Weights(queries), TextTowerChain.Weights(documents), productIds, result.Embeddings.Documents.SelectRows(productRows), productFields);
+        return new EsciTextModel(featurizer, TextTowerChain.Weights(towers.Queries), TextTowerChain.Weights(towers.Documents), productIds, result.Embeddings.Documents.SelectRows(productRows), productFields);
     }
 }

@@ -70,16 +70,14 @@ public static class HeldOutNodeBenchmark
         string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, options.GlossInDocuments))];
         var seen = Enumerable.Range(0, hierarchy.Count).Where(n => !heldOut.Contains(n));
         var featurizer = TextFeaturizer.Fit(mlContext, seen.Select(n => queryTexts[n]).Concat(seen.Select(n => documentTexts[n])), options.Features);
-        var device = DualEncoderTrainer.ResolveDevice(options.Trainer.Device);
         var evaluator = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 });
         NodeEmbeddings? firstStage = null;
         TrainingResult text;
-        using (var queries = new TextTower(featurizer.Featurize(queryTexts), options.Trainer.Dimension, options.Towers, options.Trainer.Seed, device))
-        using (var documents = new TextTower(featurizer.Featurize(documentTexts), options.Trainer.Dimension, options.Towers, options.Trainer.Seed + 1L, device))
+        using (var towers = new TextTowerPair(featurizer.Featurize(queryTexts), featurizer.Featurize(documentTexts), options.Trainer, options.Towers))
         {
             var trainer = new DualEncoderTrainer(options.Trainer);
             trainer.StageCompleted += (_, e) => firstStage ??= e.IsLast ? null : e.Embeddings;
-            text = trainer.Train(trainClosure, split, queries, documents, progress: progress, cancellationToken: cancellationToken);
+            text = trainer.Train(trainClosure, split, towers.Queries, towers.Documents, progress: progress, cancellationToken: cancellationToken);
         }
 
         var lookup = new DualEncoderTrainer(options.Trainer with { Recipe = TrainingRecipe.Standard }).Train(trainClosure, split, progress: progress, cancellationToken: cancellationToken);

@@ -36,14 +36,11 @@ public sealed class TextDualEncoderEstimator : IEstimator<TextDualEncoderTransfo
         var (closure, split) = DualEncoderEstimator.Plan(pairs, _options);
         var featurizer = TextFeaturizer.Fit(_mlContext, pairs.Names, _options.Features, _options.QueryColumnName);
         var bags = featurizer.Featurize(pairs.Names);
-        var device = DualEncoderTrainer.ResolveDevice(_options.Trainer.Device);
-        using var queries = new TextTower(bags, _options.Trainer.Dimension, _options.Towers, _options.Trainer.Seed, device);
-        using var separate = _options.SharedTowers ? null : new TextTower(bags, _options.Trainer.Dimension, _options.Towers, _options.Trainer.Seed + 1L, device);
-        var documents = separate ?? queries;
-        var result = new DualEncoderTrainer(_options.Trainer, _options.Logger).Train(closure, split, queries, documents, _options.CheckpointPath, _options.Progress);
+        using var towers = new TextTowerPair(bags, bags, _options.Trainer, _options.Towers, _options.SharedTowers);
+        var result = new DualEncoderTrainer(_options.Trainer, _options.Logger).Train(closure, split, towers.Queries, towers.Documents, _options.CheckpointPath, _options.Progress);
         int[] documentRows = [.. pairs.Pairs.Concat(pairs.HeldOut).Select(p => p.Document).Distinct().Order()];
         var model = ExportedTextRetrievalModel.FromWeights(
-            TextTowerChain.Weights(queries), TextTowerChain.Weights(documents), [.. documentRows.Select(row => pairs.Names[row])],
+            TextTowerChain.Weights(towers.Queries), TextTowerChain.Weights(towers.Documents), [.. documentRows.Select(row => pairs.Names[row])],
             result.Embeddings.Documents.SelectRows(documentRows), Math.Min(_options.TopK, documentRows.Length));
         return new TextDualEncoderTransformer(TextRetrievalChain.Create(_mlContext, featurizer, model, _options), _options.QueryColumnName, model, result);
     }
