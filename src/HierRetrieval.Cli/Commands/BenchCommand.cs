@@ -135,14 +135,7 @@ internal static class BenchCommand
             using var index = new ExactIndex(d, new ExactIndexOptions { Threads = t });
             index.Add(RandomUnitRows(n, d, random));
             var batch = RandomUnitRows(q, d, random);
-            index.Search(batch, parse.GetValue(k));
-            double best = double.MaxValue;
-            for (int i = 0; i < parse.GetValue(repeats); i++)
-            {
-                var clock = Stopwatch.StartNew();
-                index.Search(batch, parse.GetValue(k));
-                best = Math.Min(best, clock.Elapsed.TotalSeconds);
-            }
+            double best = BestSeconds(parse.GetValue(repeats), () => index.Search(batch, parse.GetValue(k)));
 
             double gflops = 2.0 * q * n * d / best / 1e9;
             double peak = MultiplyAddPeak.EstimateGigaflops(t, TimeSpan.FromSeconds(1));
@@ -165,6 +158,21 @@ internal static class BenchCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Runs <paramref name="run"/> once to warm up, then <paramref name="repeats"/> times, and returns the fastest time in seconds.</summary>
+    internal static double BestSeconds(int repeats, Action run)
+    {
+        run();
+        double best = double.MaxValue;
+        for (int i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+
+        return best;
     }
 
     private static float[] RandomUnitRows(int rows, int dimension, Random random)

@@ -42,8 +42,8 @@ internal static class ScoreBenchCommand
             float[] embeddings = scorer.EmbedQueries(ids);
             using var index = new ExactIndex(exported.Documents, new ExactIndexOptions { Threads = t });
 
-            double scorePath = Best(parse.GetValue(repeats), () => QueryFileScorer.Score(scorer, lines, topK, TextWriter.Null, BadRowPolicy.Fail));
-            double rawIndex = Best(parse.GetValue(repeats), () => index.Search(embeddings, topK));
+            double scorePath = BenchCommand.BestSeconds(parse.GetValue(repeats), () => QueryFileScorer.Score(scorer, lines, topK, TextWriter.Null, BadRowPolicy.Fail));
+            double rawIndex = BenchCommand.BestSeconds(parse.GetValue(repeats), () => index.Search(embeddings, topK));
             int perRow = Math.Min(parse.GetValue(perRowQueries), count);
             double perRowPath = PerRow(path, sample[..perRow]);
             var result = new
@@ -67,20 +67,6 @@ internal static class ScoreBenchCommand
             return 0;
         }));
         return command;
-    }
-
-    private static double Best(int repeats, Action run)
-    {
-        run();
-        double best = double.MaxValue;
-        for (int i = 0; i < repeats; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            run();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
-        }
-
-        return best;
     }
 
     /// <summary>Seconds to load the zip's chain and read every query's documents and scores through it.</summary>
