@@ -1,3 +1,4 @@
+using System.Globalization;
 using HierRetrieval.Data.Esci;
 using HierRetrieval.MLNet.Scoring;
 using HierRetrieval.MLNet.Shopping;
@@ -90,5 +91,43 @@ public class EsciRecipeTests
             Assert.That(products.Values.ToArray(), Is.EqualTo(scorer.Model.Documents.Values.ToArray()).Within(1e-5), "the carried document tower re-embeds the products as trained");
             Assert.That(EsciTextModel.RecordedProductFields(scorer.Model), Is.EqualTo(Fields), "the zip records the product fields");
         });
+    }
+
+    [Test]
+    public async Task FileScorer_InSmallChunks_WritesTheRankingOfOneChunk_AndReportsEachStage()
+    {
+        var generated = EsciGenerator.Generate(new EsciGeneratorOptions { Families = 3, TypesPerFamily = 2, ProductsPerType = 5, QueriesPerType = 3, JudgementsPerLabel = 2, Seed = 5 });
+        using var folder = new TempFolder();
+        string examples = Path.Combine(folder.Path, "examples.csv"), products = Path.Combine(folder.Path, "products.parquet");
+        await EsciWriter.WriteExamplesAsync(examples, generated.Examples);
+        await EsciWriter.WriteProductsAsync(products, generated.Products);
+        var mlContext = new MLContext(seed: 1);
+        var (train, _) = Data();
+        var options = Options(EsciRecipe.ExactOnly);
+        string zip = Path.Combine(folder.Path, "shopping.zip");
+        EsciTrainer.Train(mlContext, train, Fields, options with { Trainer = options.Trainer with { Steps = 50 } }).Save(mlContext, zip, k: 5);
+
+        using var scorer = new TextBatchScorer(zip);
+        var reports = new List<EsciScoringProgress>();
+        var chunked = await EsciFileScorer.ScoreAsync(scorer, examples, products, Path.Combine(folder.Path, "chunked.tsv"), new EsciScoringOptions { K = 4, ChunkSize = 7 }, new Recorder(reports));
+        await EsciFileScorer.ScoreAsync(scorer, examples, products, Path.Combine(folder.Path, "whole.tsv"), new EsciScoringOptions { K = 4 });
+
+        string[][] Rows(string name) => [.. File.ReadLines(Path.Combine(folder.Path, name)).Skip(1).Select(line => line.Split('\t'))];
+        var (small, whole) = (Rows("chunked.tsv"), Rows("whole.tsv"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(chunked.Products, Is.EqualTo(3 * 2 * 5));
+            Assert.That(small, Has.Length.EqualTo(chunked.Queries * 4));
+            Assert.That(small.Select(r => r[..3]), Is.EqualTo(whole.Select(r => r[..3])), "query, rank and product as with one chunk");
+            Assert.That(small.Select(r => float.Parse(r[3], CultureInfo.InvariantCulture)), Is.EqualTo(whole.Select(r => float.Parse(r[3], CultureInfo.InvariantCulture))).Within(1e-5));
+            Assert.That(reports.Where(r => r.Stage == "products").Select(r => r.Done), Is.EqualTo(new long[] { 0, 7, 14, 21, 28, 30 }));
+            Assert.That(reports.Last(), Is.EqualTo(new EsciScoringProgress("queries", chunked.Queries, chunked.Queries)));
+        });
+    }
+
+    /// <summary>Keeps every report, synchronously (Progress&lt;T&gt; would post them to the thread pool).</summary>
+    private sealed class Recorder(List<EsciScoringProgress> reports) : IProgress<EsciScoringProgress>
+    {
+        public void Report(EsciScoringProgress value) => reports.Add(value);
     }
 }

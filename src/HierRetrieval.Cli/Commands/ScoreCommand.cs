@@ -21,7 +21,7 @@ internal static class ScoreCommand
         var outFile = new Option<string>("--out") { Description = "Output: a TSV of query, rank, document, score (with --examples: query_id, rank, product_id, score; Parquet when the name ends in .parquet), written atomically.", Required = true, HelpName = "file" };
         var header = new Option<bool>("--header") { Description = "The first non-comment line of the query file is a header row." };
         var badRows = new Option<BadRowPolicy>("--bad-rows") { Description = "A line that cannot be scored (empty, malformed, or a query the model does not know): fail the run, or skip it and count it.", DefaultValueFactory = _ => BadRowPolicy.Fail };
-        var batchSize = CommonOptions.AtLeast("--batch-size", 1, "Queries per tower call and index search.", defaultValue: 4096);
+        var batchSize = CommonOptions.AtLeast("--batch-size", 1, "Queries (with --examples: products, then queries) per tower call and index search.", defaultValue: 4096);
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("score", "Retrieve the top-k documents for every query of a file with a saved model zip, in batches (batched ONNX Runtime tower calls and the exact index).")
@@ -33,8 +33,12 @@ internal static class ScoreCommand
             if (parse.GetValue(examples) is { } examplesPath)
             {
                 string productsPath = parse.GetValue(products) ?? throw new UserInputException("--examples needs --products: the products to retrieve from");
-                return ScoreEsci(parse.GetValue(model)!, examplesPath, productsPath, parse.GetValue(topK), parse.GetValue(outFile)!,
-                    new Data.Esci.EsciLoadOptions { Locale = parse.GetValue(locale), Split = parse.GetValue(split) }, output, cancellationToken);
+                var options = new EsciScoringOptions
+                {
+                    K = parse.GetValue(topK), ChunkSize = parse.GetValue(batchSize),
+                    Filters = new Data.Esci.EsciLoadOptions { Locale = parse.GetValue(locale), Split = parse.GetValue(split) },
+                };
+                return ScoreEsci(parse.GetValue(model)!, examplesPath, productsPath, parse.GetValue(outFile)!, options, output, cancellationToken);
             }
 
             string modelPath = parse.GetValue(model)!, outPath = parse.GetValue(outFile)!;
@@ -85,11 +89,17 @@ internal static class ScoreCommand
         return command;
     }
 
-    private static int ScoreEsci(string modelPath, string examplesPath, string productsPath, int k, string outPath, Data.Esci.EsciLoadOptions filters, CommandOutput output, CancellationToken cancellationToken)
+    private static int ScoreEsci(string modelPath, string examplesPath, string productsPath, string outPath, EsciScoringOptions options, CommandOutput output, CancellationToken cancellationToken)
     {
         using var scorer = new TextBatchScorer(modelPath);
-        filters = filters with { ProductText = MLNet.Shopping.EsciTextModel.RecordedProductFields(scorer.Model) ?? filters.ProductText };
-        var summary = EsciFileScorer.ScoreAsync(scorer, examplesPath, productsPath, k, outPath, filters, cancellationToken).GetAwaiter().GetResult();
+        options = options with { Filters = options.Filters with { ProductText = MLNet.Shopping.EsciTextModel.RecordedProductFields(scorer.Model) ?? options.Filters.ProductText } };
+        EsciScoringSummary summary;
+        using (var progress = new StageProgress(output))
+        {
+            summary = EsciFileScorer.ScoreAsync(scorer, examplesPath, productsPath, outPath, options, progress, cancellationToken).GetAwaiter().GetResult();
+        }
+
+        int k = options.K;
 
         if (output.Json)
         {
@@ -115,5 +125,26 @@ internal static class ScoreCommand
     private sealed class Progress(TerminalProgress progress, long total) : IProgress<long>
     {
         public void Report(long value) => progress.Report((value, total));
+    }
+
+    /// <summary>An ESCI run's progress: one terminal line per stage (embedding products, then scoring queries).</summary>
+    private sealed class StageProgress(CommandOutput output) : IProgress<EsciScoringProgress>, IDisposable
+    {
+        private TerminalProgress? _line;
+        private string? _stage;
+
+        public void Report(EsciScoringProgress value)
+        {
+            if (value.Stage != _stage)
+            {
+                _line?.Dispose();
+                _stage = value.Stage;
+                _line = output.Progress(value.Stage == "products" ? "embedding products" : "scoring queries");
+            }
+
+            _line!.Report((value.Done, value.Total));
+        }
+
+        public void Dispose() => _line?.Dispose();
     }
 }
