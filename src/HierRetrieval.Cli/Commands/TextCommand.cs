@@ -9,13 +9,14 @@ using Microsoft.ML;
 
 namespace HierRetrieval.Cli.Commands;
 
-/// <summary><c>hierret train-text</c>: text towers on a hierarchy with node text, evaluated on held-out nodes against lookup tables.</summary>
+/// <summary><c>hierret train-text</c>: text towers on a hierarchy with node text, evaluated on held-out nodes or pairs against lookup tables.</summary>
 internal static class TextCommand
 {
     public static Command Create()
     {
         var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetMammalsName);
-        var heldOut = new Option<double>("--held-out-fraction") { Description = "Fraction of the nodes (those with ancestors) held out of training, text and pairs.", DefaultValueFactory = _ => 0.05 };
+        var unit = new Option<HeldOutUnit>("--held-out") { Description = "Hold out whole nodes (never seen: their texts and pairs) or random pairs (the lookup tables' protocol of hierret train).", DefaultValueFactory = _ => HeldOutUnit.Nodes };
+        var heldOut = new Option<double>("--held-out-fraction") { Description = "Fraction held out for the test: of the nodes with ancestors (nodes, below 1), or of the non-self pairs (pairs, below 0.5).", DefaultValueFactory = _ => 0.05 };
         CommonOptions.Require(heldOut, v => v is > 0 and < 1, v => $"--held-out-fraction must be in (0, 1), got {v}");
         var recipe = new Option<string>("--recipe") { Description = "The text model's recipe (lookup tables use standard).", DefaultValueFactory = _ => "pretrain-finetune" };
         recipe.AcceptOnlyFromAmong("standard", "pretrain-finetune", "rebalanced");
@@ -26,22 +27,29 @@ internal static class TextCommand
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Pairs per batch.", 512);
         var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", 1024);
         var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
-        var seed = CommonOptions.Seed("the held-out nodes, initial values and batches");
+        var seed = CommonOptions.Seed("the held-out nodes or pairs, initial values and batches");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var command = new Command("train-text", "Train text towers (lemmas and gloss) on a hierarchy with node text; report recall by distance on held-out nodes, beside lookup tables trained on the same pairs.")
+        var command = new Command("train-text", "Train text towers (lemmas and gloss) on a hierarchy with node text; report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
         {
-            hierarchy, heldOut, recipe, dimension, hidden, steps, finetuneSteps, batchSize, negatives, glossInDocuments, seed, threads, json,
+            hierarchy, unit, heldOut, recipe, dimension, hidden, steps, finetuneSteps, batchSize, negatives, glossInDocuments, seed, threads, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
             var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
-            var options = new HeldOutNodeOptions
+            var held = parse.GetValue(unit);
+            if (held == HeldOutUnit.Pairs && parse.GetValue(heldOut) >= 0.5)
             {
+                throw new UserInputException($"--held-out-fraction must be below 0.5 with --held-out pairs, got {parse.GetValue(heldOut)}");
+            }
+
+            var options = new TextHierarchyBenchmarkOptions
+            {
+                HeldOut = held,
                 HeldOutFraction = parse.GetValue(heldOut),
                 GlossInDocuments = parse.GetValue(glossInDocuments),
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
-                Trainer = new HeldOutNodeOptions().Trainer with
+                Trainer = new TextHierarchyBenchmarkOptions().Trainer with
                 {
                     Recipe = TrainCommand.Recipes[parse.GetValue(recipe)!],
                     Dimension = parse.GetValue(dimension),
@@ -54,10 +62,10 @@ internal static class TextCommand
                     Threads = parse.GetValue(threads),
                 },
             };
-            HeldOutNodeResult result;
+            TextHierarchyBenchmarkResult result;
             using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, Microsoft.Extensions.Logging.LogLevel.Information))
             {
-                result = HeldOutNodeBenchmark.Run(new MLContext(parse.GetValue(seed)), loaded, options, display, cancellationToken);
+                result = TextHierarchyBenchmark.Run(new MLContext(parse.GetValue(seed)), loaded, options, display, cancellationToken);
             }
 
             var rows = new List<(string Name, HierarchyRetrievalMetrics Metrics)> { ($"text, {parse.GetValue(recipe)}", result.Text) };
@@ -69,11 +77,12 @@ internal static class TextCommand
             rows.Add(("lookup tables, standard", result.LookupTable));
             if (output.Json)
             {
-                output.WriteJson(new { heldOutNodes = result.HeldOutNodes, models = rows.Select(r => new { model = r.Name, overall = r.Metrics.Overall, min = r.Metrics.Min, minDistance = r.Metrics.MinDistance, byDistance = r.Metrics.RecallByDistance }) });
+                output.WriteJson(new { heldOut = held.ToString().ToLowerInvariant(), testQueries = result.TestQueries, models = rows.Select(r => new { model = r.Name, overall = r.Metrics.Overall, min = r.Metrics.Min, minDistance = r.Metrics.MinDistance, byDistance = r.Metrics.RecallByDistance }) });
                 return 0;
             }
 
-            output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {result.HeldOutNodes:N0} held-out nodes, {result.Text.Pairs:N0} (node, ancestor) pairs; recall@|S(q)| by distance (8 = 8+)");
+            string what = held == HeldOutUnit.Nodes ? $"{result.TestQueries:N0} held-out nodes" : $"held-out pairs of {result.TestQueries:N0} queries";
+            output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {what}, {result.Text.Pairs:N0} (node, ancestor) pairs; recall@|S(q)| by distance (8 = 8+)");
             var distances = result.Text.RecallByDistance.Keys.Order().ToArray();
             output.Out.WriteLine($"{"model",-36}" + string.Concat(distances.Select(d => $"{"D" + d,7}")) + $"{"min",8}{"overall",9}");
             foreach (var (name, metrics) in rows)

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using static HierRetrieval.Cli.Tests.Hierret;
+
+namespace HierRetrieval.Cli.Tests;
+
+public class TextCommandTests
+{
+    [Test]
+    public void TrainText_OnHeldOutPairs_ReportsTheTextAndLookupModels()
+    {
+        var (exit, output, error) = Run("train-text", "--held-out", "pairs", "--held-out-fraction", "0.1", "--dim", "16", "--hidden", "32", "--steps", "40", "--finetune-steps", "10", "--threads", "2", "--json");
+        Assert.That(exit, Is.Zero, error);
+        using var json = JsonDocument.Parse(output);
+        var models = json.RootElement.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("model").GetString()).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(json.RootElement.GetProperty("heldOut").GetString(), Is.EqualTo("pairs"));
+            Assert.That(json.RootElement.GetProperty("testQueries").GetInt32(), Is.GreaterThan(100));
+            Assert.That(models, Is.EqualTo(new[] { "text, pretrain-finetune", "text, after pretraining (standard)", "lookup tables, standard" }));
+        });
+    }
+
+    [Test]
+    public void TrainText_RejectsAPairFractionOfOneHalfOrMore()
+    {
+        var (exit, _, error) = Run("train-text", "--held-out", "pairs", "--held-out-fraction", "0.5");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(error, Does.Contain("--held-out-fraction must be below 0.5 with --held-out pairs"));
+        });
+    }
+}
