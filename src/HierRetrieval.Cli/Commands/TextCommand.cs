@@ -26,13 +26,14 @@ internal static class TextCommand
         var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Finetuning steps of the text model.", 300);
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Pairs per batch.", 512);
         var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", 1024);
+        var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining (finetuning validates every 50).", new TextHierarchyBenchmarkOptions().Trainer.ValidationInterval);
         var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
         var seed = CommonOptions.Seed("the held-out nodes or pairs, initial values and batches");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("train-text", "Train text towers (lemmas and gloss) on a hierarchy with node text; report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
         {
-            hierarchy, unit, heldOut, recipe, dimension, hidden, steps, finetuneSteps, batchSize, negatives, glossInDocuments, seed, threads, json,
+            hierarchy, unit, heldOut, recipe, dimension, hidden, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, seed, threads, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -58,6 +59,7 @@ internal static class TextCommand
                     FinetuneLearningRate = 3e-4,
                     BatchSize = parse.GetValue(batchSize),
                     RandomNegatives = parse.GetValue(negatives),
+                    ValidationInterval = parse.GetValue(validateEvery),
                     Seed = parse.GetValue(seed),
                     Threads = parse.GetValue(threads),
                 },
