@@ -21,7 +21,7 @@ internal static class ScoreCommand
         var outFile = new Option<string>("--out") { Description = "Output: a TSV of query, rank, document, score (with --examples: query_id, rank, product_id, score; Parquet when the name ends in .parquet), written atomically.", Required = true, HelpName = "file" };
         var header = new Option<bool>("--header") { Description = "The first non-comment line of the query file is a header row." };
         var badRows = new Option<BadRowPolicy>("--bad-rows") { Description = "A line that cannot be scored (empty, malformed, or a query the model does not know): fail the run, or skip it and count it.", DefaultValueFactory = _ => BadRowPolicy.Fail };
-        var batchSize = CommonOptions.AtLeast("--batch-size", 1, "Queries (with --examples: products, then queries) per tower call and index search.", defaultValue: 4096);
+        var batchSize = CommonOptions.AtLeast("--batch-size", 1, "Queries per tower call and index search (with --examples: texts per featurizer and tower call, default 16384).", defaultValue: 4096);
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("score", "Retrieve the top-k documents for every query of a file with a saved model zip, in batches (batched ONNX Runtime tower calls and the exact index).")
@@ -35,7 +35,8 @@ internal static class ScoreCommand
                 string productsPath = parse.GetValue(products) ?? throw new UserInputException("--examples needs --products: the products to retrieve from");
                 var options = new EsciScoringOptions
                 {
-                    K = parse.GetValue(topK), ChunkSize = parse.GetValue(batchSize),
+                    K = parse.GetValue(topK),
+                    ChunkSize = parse.GetResult(batchSize) is { Implicit: false } ? parse.GetValue(batchSize) : new EsciScoringOptions().ChunkSize,
                     Filters = new Data.Esci.EsciLoadOptions { Locale = parse.GetValue(locale), Split = parse.GetValue(split) },
                 };
                 return ScoreEsci(parse.GetValue(model)!, examplesPath, productsPath, parse.GetValue(outFile)!, options, output, cancellationToken);

@@ -35,8 +35,11 @@ public sealed record EsciScoringOptions
     /// <summary>Locale and split filters and the product fields that make a product's text.</summary>
     public EsciLoadOptions Filters { get; init; } = new();
 
-    /// <summary>Texts embedded per ONNX Runtime call and per progress report.</summary>
-    public int ChunkSize { get; init; } = 4096;
+    /// <summary>
+    /// Texts featurized and embedded per call, and per progress report. Each call costs a fixed overhead (the ML.NET
+    /// featurizer's cursor): on 100,000 products, chunks of 4,096 embed about 20% fewer products per second than one chunk.
+    /// </summary>
+    public int ChunkSize { get; init; } = 16384;
 }
 
 /// <summary>
