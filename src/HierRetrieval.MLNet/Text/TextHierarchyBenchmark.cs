@@ -3,6 +3,7 @@ using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
 using HierRetrieval.Retrieval;
 using HierRetrieval.Training;
+using HierRetrieval.Training.Models;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
@@ -107,7 +108,7 @@ public static class TextHierarchyBenchmark
     /// <summary>The lookup tables' pair split; the closure masks every true match, held-out ones included, as in <c>hierret train</c>.</summary>
     private static (TransitiveClosure Train, PairSplit Split, PairSet Test, IEnumerable<int> Seen) HoldOutPairs(TransitiveClosure closure, TextHierarchyBenchmarkOptions options)
     {
-        var split = PairSplitter.Split(closure, new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });
+        var split = TrainingManifest.SplitPairs(closure, new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });
         return (closure, split, split.Test, Enumerable.Range(0, closure.NodeCount));
     }
 
