@@ -170,7 +170,7 @@ public sealed class DualEncoderTrainer
         private readonly DualEncoderTrainerOptions _options = trainer._options;
         private readonly ILogger _logger = trainer._logger;
         private readonly PairSet _validation = SampleValidation(split.Validation, trainer._options);
-        private readonly FalseNegativeMask _mask = new(new ClosureMatchSets(closure), closure.NodeCount);
+        private readonly FalseNegativeMask _mask = new(MaskedMatches(closure, split, trainer._options.MaskSource), closure.NodeCount);
         private readonly NeighbourNegativeSampler? _neighbours = trainer._options.NeighbourNegatives > 0 ? new NeighbourNegativeSampler(closure) : null;
         private readonly List<Tensor> _best = [.. queries.Parameters.Concat(documents.Parameters).Select(p => zeros_like(p.Tensor))];
         private TrainingProgressState _state = new();
@@ -416,6 +416,13 @@ public sealed class DualEncoderTrainer
             Validation = split.Validation.Count,
             StartingPoint = startingPoint,
         });
+
+        private static ClosureMatchSets MaskedMatches(TransitiveClosure closure, PairSplit split, MaskSource source) => source switch
+        {
+            MaskSource.Hierarchy => new ClosureMatchSets(closure),
+            MaskSource.Training => new ClosureMatchSets(TransitiveClosure.FromPairs(closure.NodeCount, split.Train.Pairs.ToArray())),
+            _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown mask source"),
+        };
 
         private static PairSet SampleValidation(PairSet validation, DualEncoderTrainerOptions options)
         {

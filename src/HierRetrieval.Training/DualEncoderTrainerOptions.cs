@@ -1,3 +1,4 @@
+using HierRetrieval.Training.Batching;
 using HierRetrieval.Training.Losses;
 using HierRetrieval.Training.Optimization;
 using HierRetrieval.Training.Recipes;
@@ -42,6 +43,9 @@ public sealed record DualEncoderTrainerOptions
 
     /// <summary>Whether finetuning masks false negatives. Far pairs share few ancestors, so unmasked they are mostly duplicates of each other's positives.</summary>
     public bool FinetuneMaskFalseNegatives { get; init; } = true;
+
+    /// <summary>Which matches masking removes: the hierarchy's (default) or only the training pairs' (no held-out pair reaches training).</summary>
+    public MaskSource MaskSource { get; init; } = MaskSource.Hierarchy;
 
     /// <summary>Standard deviation of the initial table values.</summary>
     public double InitialScale { get; init; } = 0.05;

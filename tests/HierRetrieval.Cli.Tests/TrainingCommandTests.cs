@@ -58,6 +58,25 @@ public class TrainingCommandTests
         using var evaluation = JsonDocument.Parse(evaluated);
         Assert.That(evaluation.RootElement.GetProperty("overall").GetDouble(), Is.EqualTo(overall), "evaluate rebuilds the same test split");
 
+        var (evidenceExit, evidenceOutput, evidenceError) = Run("evaluate", "--model", folder.Path, "--hierarchy", "wordnet-mammals", "--by-evidence", "--json");
+        Assert.That(evidenceExit, Is.EqualTo(0), evidenceError);
+        using var evidence = JsonDocument.Parse(evidenceOutput);
+        var classes = evidence.RootElement.GetProperty("byEvidence");
+        Assert.Multiple(() =>
+        {
+            Assert.That(evidence.RootElement.GetProperty("all").GetProperty("overall").GetDouble(), Is.EqualTo(overall));
+            Assert.That(classes.EnumerateObject().Select(c => c.Name), Is.EqualTo(new[] { "path", "sharedDescendant", "none" }));
+            Assert.That(classes.EnumerateObject().Sum(c => c.Value.GetProperty("pairs").GetInt64()), Is.EqualTo(evidence.RootElement.GetProperty("all").GetProperty("pairs").GetInt64()), "every test pair in exactly one class");
+            Assert.That(classes.GetProperty("path").GetProperty("overall").GetDouble(), Is.GreaterThan(classes.GetProperty("none").GetProperty("overall").GetDouble()), "implied links are easier than unsupported ones");
+        });
+
+        var (allExit, _, allError) = Run("evaluate", "--model", folder.Path, "--hierarchy", "wordnet-mammals", "--split", "all", "--by-evidence");
+        Assert.Multiple(() =>
+        {
+            Assert.That(allExit, Is.EqualTo(1));
+            Assert.That(allError, Does.Contain("--by-evidence needs --split test"));
+        });
+
         string hyperLex = folder.Write("hyperlex.txt",
             "WORD1 WORD2 POS TYPE AVG_SCORE AVG_SCORE_0_10 STD SCORES..\n" +
             "dog canine N hyp-1 5.8 9.7 0.4 6 6\n" +
@@ -186,6 +205,25 @@ public class TrainingCommandTests
             Assert.That(json.RootElement.GetProperty("steps").GetInt64(), Is.EqualTo(20));
             Assert.That(json.RootElement.GetProperty("pairsPerSecond").GetDouble(), Is.GreaterThan(0));
             Assert.That(json.RootElement.GetProperty("peakResidentMegabytes").GetDouble(), Is.GreaterThan(10));
+        });
+    }
+
+    [Test]
+    public void Train_MaskSourceTraining_IsRecordedAndChangesTheModel()
+    {
+        using var hierarchyMask = new TempFolder();
+        using var trainingMask = new TempFolder();
+        var run = With(("--steps", "100"), ("--recipe", "standard"));
+        var (firstExit, first, firstError) = Run(["train", .. run, "--out", hierarchyMask.Path, "--json"]);
+        var (secondExit, second, secondError) = Run(["train", .. run, "--mask-source", "training", "--out", trainingMask.Path, "--json"]);
+        Assert.That(firstExit, Is.EqualTo(0), firstError);
+        Assert.That(secondExit, Is.EqualTo(0), secondError);
+        using var withHierarchy = JsonDocument.Parse(first);
+        using var withTraining = JsonDocument.Parse(second);
+        Assert.Multiple(() =>
+        {
+            Assert.That(withTraining.RootElement.GetProperty("overall").GetDouble(), Is.Not.EqualTo(withHierarchy.RootElement.GetProperty("overall").GetDouble()));
+            Assert.That(File.ReadAllBytes(Path.Combine(trainingMask.Path, "embeddings.bin")).AsSpan().IndexOf("\"MaskSource\":\"Training\""u8), Is.GreaterThan(0), "the manifest records the mask source");
         });
     }
 

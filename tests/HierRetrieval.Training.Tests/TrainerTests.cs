@@ -2,6 +2,7 @@ using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
+using HierRetrieval.Training.Batching;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Tests.Shared;
 
@@ -143,6 +144,21 @@ public class TrainerTests
         var split = PairSplitter.Split(lonely.Closure, new PairSplitOptions());
         var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(lonely.Closure, split));
         Assert.That(error!.Message, Does.Contain("no (child, ancestor) pairs"));
+    }
+
+    [Test]
+    public void MaskSource_Training_KeepsHeldOutLinksOutOfTraining()
+    {
+        // A held-out parent link of a leaf has no training pair to go by (evidence None). Masked with the whole
+        // hierarchy, the parent is never a negative of the leaf while its uncles are, and that alone is learnt;
+        // masked with the training pairs only, the parent is a negative like its uncles.
+        var none = new HeldOutEvidenceClassifier(Mammals.Count, MammalSplit.Train).Partition(MammalSplit.Test)[HeldOutEvidence.None];
+        double NoneRecall(MaskSource source) => new HierarchyEvaluator().Evaluate(
+            Mammals.Closure,
+            new DualEncoderTrainer(Small(TrainingRecipe.Standard) with { MaskSource = source }).Train(Mammals.Closure, MammalSplit).Embeddings,
+            none).Overall;
+        double hierarchyMask = NoneRecall(MaskSource.Hierarchy), trainingMask = NoneRecall(MaskSource.Training);
+        Assert.That(hierarchyMask, Is.GreaterThan(trainingMask + 0.1), $"recall of unsupported held-out pairs: hierarchy mask {hierarchyMask:P1}, training mask {trainingMask:P1}");
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using HierRetrieval.Cli.Terminal;
 using HierRetrieval.Data.Datasets;
 using HierRetrieval.Evaluation;
@@ -25,12 +26,16 @@ internal static class ModelCommands
         var hierarchy = CommonOptions.Hierarchy();
         var split = new Option<string>("--split") { Description = "Evaluate on the model's test split or on all pairs.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "all");
+        var byEvidence = new Option<bool>("--by-evidence")
+        {
+            Description = "Also report the test pairs apart by what the training pairs say about them: a path of two training pairs, a shared descendant, or nothing.",
+        };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var evaluation = new EvaluationOptions(defaultBucketCap: 8);
         var command = new Command("evaluate", "Evaluate a trained model on a hierarchy: recall@|S(q)| by distance, min, overall, recall@k, MAP, mean rank.")
         {
-            model, hierarchy, split, threads, json,
+            model, hierarchy, split, byEvidence, threads, json,
         };
         command.Add(evaluation.K);
         command.Add(evaluation.BucketCap);
@@ -38,28 +43,66 @@ internal static class ModelCommands
         {
             var trained = TrainedModel.Load(parse.GetValue(model)!);
             var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
+            bool evidence = parse.GetValue(byEvidence);
+            if (evidence && parse.GetValue(split) == "all")
+            {
+                throw new UserInputException("--by-evidence needs --split test: it sorts held-out pairs by what the training pairs say about them");
+            }
+
+            if (evidence && trained.Manifest.Split.TestFraction == 0)
+            {
+                throw new UserInputException("--by-evidence needs held-out test pairs, but this model was trained with --test-fraction 0 (every pair in training)");
+            }
+
             var embeddings = trained.EmbeddingsFor(loaded);
-            var pairs = parse.GetValue(split) == "all"
-                ? Data.Pairs.PairSet.All(loaded.Closure)
-                : trained.Manifest.SplitPairs(loaded.Closure).Test;
+            var modelSplit = trained.Manifest.SplitPairs(loaded.Closure);
+            var pairs = parse.GetValue(split) == "all" ? Data.Pairs.PairSet.All(loaded.Closure) : modelSplit.Test;
+            var evaluator = new HierarchyEvaluator(evaluation.EvaluatorOptions(parse, parse.GetValue(threads)));
             HierarchyRetrievalMetrics metrics;
             using (var progress = output.Progress("evaluating queries"))
             {
-                metrics = new HierarchyEvaluator(evaluation.EvaluatorOptions(parse, parse.GetValue(threads))).Evaluate(loaded.Closure, embeddings, pairs, progress);
+                metrics = evaluator.Evaluate(loaded.Closure, embeddings, pairs, progress);
+            }
+
+            var evidenceMetrics = new Dictionary<HeldOutEvidence, HierarchyRetrievalMetrics>();
+            if (evidence)
+            {
+                var classes = new HeldOutEvidenceClassifier(loaded.Count, modelSplit.Train).Partition(pairs);
+                foreach (var (kind, subset) in classes)
+                {
+                    using var progress = output.Progress($"evaluating {EvidenceName(kind)} pairs");
+                    evidenceMetrics[kind] = evaluator.Evaluate(loaded.Closure, embeddings, subset, progress);
+                }
             }
 
             if (output.Json)
             {
-                output.Out.WriteLine(MetricsReport.ToJson(metrics));
+                output.Out.WriteLine(evidence
+                    ? CommandOutput.Serialize(new
+                    {
+                        all = MetricsReport.ToDocument(metrics),
+                        byEvidence = evidenceMetrics.ToDictionary(kv => EvidenceName(kv.Key), kv => MetricsReport.ToDocument(kv.Value)),
+                    })
+                    : MetricsReport.ToJson(metrics));
                 return 0;
             }
 
             output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {loaded.Count:N0} nodes, model d={embeddings.Queries.Dimension} ({trained.Manifest.Options.Recipe}), {parse.GetValue(split)} pairs");
             MetricsReport.WriteTable(metrics, output.Out);
+            foreach (var (kind, classMetrics) in evidenceMetrics)
+            {
+                output.Out.WriteLine();
+                output.Out.WriteLine($"test pairs with evidence '{EvidenceName(kind)}' ({classMetrics.Pairs:N0} pairs)");
+                MetricsReport.WriteTable(classMetrics, output.Out);
+            }
+
             return 0;
         }));
         return command;
     }
+
+    /// <summary>The name of an evidence class in reports and JSON: path, sharedDescendant, none.</summary>
+    private static string EvidenceName(HeldOutEvidence evidence) => JsonNamingPolicy.CamelCase.ConvertName(evidence.ToString());
 
     public static Command HyperLex()
     {

@@ -8,6 +8,7 @@ using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
 using HierRetrieval.Evaluation.Reporting;
 using HierRetrieval.Training;
+using HierRetrieval.Training.Batching;
 using HierRetrieval.Training.Models;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.MLNet;
@@ -57,6 +58,11 @@ internal static class TrainCommand
         var farFraction = UnitInterval("--far-fraction", "Fraction of each batch drawn from far pairs (rebalanced).", Defaults.FarFraction);
         var noMask = new Option<bool>("--no-mask") { Description = "Keep in-batch false negatives (true matches) as negatives in pretraining (or the only stage)." };
         var noFinetuneMask = new Option<bool>("--no-finetune-mask") { Description = "Keep in-batch false negatives in finetuning too." };
+        var maskSource = new Option<MaskSource>("--mask-source")
+        {
+            Description = "Which matches masking removes: the hierarchy's, held-out pairs included, or only the training pairs' (no held-out link reaches training).",
+            DefaultValueFactory = _ => Defaults.MaskSource,
+        };
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining.", Defaults.ValidationInterval);
         var finetuneValidateEvery = CommonOptions.AtLeast("--finetune-validate-every", 1, "Steps between validation points in finetuning.", Defaults.FinetuneValidationInterval);
         var validationQueries = CommonOptions.AtLeast("--validation-queries", 0, "Validation queries per point (0 = all).", Defaults.ValidationQueries);
@@ -75,7 +81,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint and training curve to --out and print the test-split report. Run the same command again to resume a stopped run.")
         {
             hierarchy, dimension, recipe, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
-            temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, validateEvery, finetuneValidateEvery, validationQueries, validationCap, criterion, minWeight, patience,
+            temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, maskSource, validateEvery, finetuneValidateEvery, validationQueries, validationCap, criterion, minWeight, patience,
             validationFraction, testFraction, nearFraction, topK, device, threads, json,
         };
         command.Add(evaluation.K);
@@ -98,6 +104,7 @@ internal static class TrainCommand
                 NeighbourNegatives = parse.GetValue(neighbourNegatives),
                 MaskFalseNegatives = !parse.GetValue(noMask),
                 FinetuneMaskFalseNegatives = !parse.GetValue(noFinetuneMask),
+                MaskSource = parse.GetValue(maskSource),
                 Steps = parse.GetValue(steps),
                 LearningRate = parse.GetValue(learningRate)!.Value,
                 Temperature = parse.GetValue(temperature)!.Value,
@@ -119,12 +126,8 @@ internal static class TrainCommand
                 ValidationFraction = parse.GetValue(validationFraction),
                 TestFraction = parse.GetValue(testFraction),
             };
-            var split = TrainingManifest.SplitPairs(loaded.Closure, splitOptions);
-            double keptNear = parse.GetValue(nearFraction);
-            if (keptNear < 1)
-            {
-                split = split with { Train = split.Train.ThinNear(options.FarThreshold, keptNear, options.Seed) };
-            }
+            var manifest = new TrainingManifest(hierarchyName, options, splitOptions) { NearFraction = parse.GetValue(nearFraction) };
+            var split = manifest.SplitPairs(loaded.Closure);
 
             var start = parse.GetValue(from) is { } fromPath ? TrainedModel.Load(fromPath).EmbeddingsFor(loaded) : null;
             if (options.Recipe == TrainingRecipe.Finetune && start is null)
@@ -139,8 +142,7 @@ internal static class TrainCommand
 
             string folder = parse.GetValue(outFolder)!;
             Directory.CreateDirectory(folder);
-            TrainedModel model(Retrieval.NodeEmbeddings embeddings) =>
-                new(loaded.Ids, embeddings, new TrainingManifest(hierarchyName, options, splitOptions) { NearFraction = parse.GetValue(nearFraction) });
+            TrainedModel model(Retrieval.NodeEmbeddings embeddings) => new(loaded.Ids, embeddings, manifest);
             TrainingResult result;
             using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, LogLevel.Information))
             using (var logging = LoggerFactory.Create(builder => builder.AddProvider(display).SetMinimumLevel(LogLevel.Information)))

@@ -38,8 +38,12 @@ public sealed record TrainingManifest(string Hierarchy, DualEncoderTrainerOption
         return split;
     }
 
-    /// <summary>The split this model was trained on.</summary>
-    public PairSplit SplitPairs(TransitiveClosure closure) => SplitPairs(closure, Split);
+    /// <summary>The split this model was trained on: <see cref="Split"/>, with the training pairs thinned as <see cref="NearFraction"/> says.</summary>
+    public PairSplit SplitPairs(TransitiveClosure closure)
+    {
+        var split = SplitPairs(closure, Split);
+        return NearFraction < 1 ? split with { Train = split.Train.ThinNear(Options.FarThreshold, NearFraction, Options.Seed) } : split;
+    }
 }
 
 /// <summary>

@@ -1,0 +1,102 @@
+using HierRetrieval.Data.Pairs;
+
+namespace HierRetrieval.Evaluation;
+
+/// <summary>What the training pairs say about a held-out pair (q, a).</summary>
+public enum HeldOutEvidence
+{
+    /// <summary>A path of two training pairs leads from q to a: (q, x) and (x, a) for some other node x.</summary>
+    Path,
+
+    /// <summary>No such path, but some training query c has both as matches: (c, q) and (c, a).</summary>
+    SharedDescendant,
+
+    /// <summary>
+    /// Neither: no training pair links q and a, directly or through one other node. For a lookup-table model the
+    /// training pairs then read the same whether a, or a sibling of a, is q's held-out ancestor.
+    /// </summary>
+    None,
+}
+
+/// <summary>
+/// Sorts held-out pairs by the evidence the training pairs hold for them (<see cref="HeldOutEvidence"/>), so that
+/// recall can be reported separately for links that training implies and links that it says nothing about.
+/// </summary>
+public sealed class HeldOutEvidenceClassifier
+{
+    private readonly HashSet<long> _training = [];
+    private readonly int[][] _matches;
+    private readonly int[][] _matchedBy;
+    private readonly int _nodeCount;
+
+    /// <summary>Indexes the non-self pairs of <paramref name="training"/> over nodes [0, <paramref name="nodeCount"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A pair names a node outside [0, <paramref name="nodeCount"/>).</exception>
+    public HeldOutEvidenceClassifier(int nodeCount, PairSet training)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
+        _nodeCount = nodeCount;
+        var matches = new List<int>[nodeCount];
+        var matchedBy = new List<int>[nodeCount];
+        foreach (var pair in training.Pairs)
+        {
+            if ((uint)pair.Query >= (uint)nodeCount || (uint)pair.Document >= (uint)nodeCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(training), $"pair ({pair.Query}, {pair.Document}) names a node outside [0, {nodeCount})");
+            }
+
+            if (pair.Query != pair.Document && _training.Add(Key(pair.Query, pair.Document)))
+            {
+                (matches[pair.Query] ??= []).Add(pair.Document);
+                (matchedBy[pair.Document] ??= []).Add(pair.Query);
+            }
+        }
+
+        _matches = [.. matches.Select(list => list?.ToArray() ?? [])];
+        _matchedBy = [.. matchedBy.Select(list => list?.ToArray() ?? [])];
+    }
+
+    /// <summary>The evidence for the pair (<paramref name="query"/>, <paramref name="document"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A node is outside the indexed range.</exception>
+    public HeldOutEvidence Classify(int query, int document)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)query, (uint)_nodeCount, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)document, (uint)_nodeCount, nameof(document));
+        foreach (int middle in _matches[query])
+        {
+            if (middle != document && _training.Contains(Key(middle, document)))
+            {
+                return HeldOutEvidence.Path;
+            }
+        }
+
+        foreach (int descendant in _matchedBy[query])
+        {
+            if (descendant != document && _training.Contains(Key(descendant, document)))
+            {
+                return HeldOutEvidence.SharedDescendant;
+            }
+        }
+
+        return HeldOutEvidence.None;
+    }
+
+    /// <summary>The pairs of <paramref name="heldOut"/> grouped by evidence, in <see cref="HeldOutEvidence"/> order; a class with no pairs is left out.</summary>
+    public IReadOnlyDictionary<HeldOutEvidence, PairSet> Partition(PairSet heldOut)
+    {
+        var groups = new SortedDictionary<HeldOutEvidence, List<MatchedPair>>();
+        foreach (var pair in heldOut.Pairs)
+        {
+            var evidence = Classify(pair.Query, pair.Document);
+            if (!groups.TryGetValue(evidence, out var group))
+            {
+                groups[evidence] = group = [];
+            }
+
+            group.Add(pair);
+        }
+
+        return groups.ToDictionary(group => group.Key, group => new PairSet(group.Value));
+    }
+
+    private long Key(int query, int document) => (long)query * _nodeCount + document;
+}

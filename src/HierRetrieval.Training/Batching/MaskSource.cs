@@ -1,0 +1,14 @@
+namespace HierRetrieval.Training.Batching;
+
+/// <summary>Which matches false-negative masking knows about.</summary>
+public enum MaskSource
+{
+    /// <summary>Every match of the hierarchy, held-out pairs included: a held-out ancestor is never a negative.</summary>
+    Hierarchy,
+
+    /// <summary>
+    /// Only the training pairs: a held-out ancestor is a negative like any non-match, so nothing about the held-out
+    /// pairs reaches training. The protocol for measuring how well held-out links are predicted.
+    /// </summary>
+    Training,
+}
