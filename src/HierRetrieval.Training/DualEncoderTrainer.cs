@@ -421,6 +421,7 @@ public sealed class DualEncoderTrainer
         {
             MaskSource.Hierarchy => new ClosureMatchSets(closure),
             MaskSource.Training => new ClosureMatchSets(TransitiveClosure.FromPairs(closure.NodeCount, split.Train.Pairs.ToArray())),
+            MaskSource.Implied => new ClosureMatchSets(TransitiveClosure.Implied(closure.NodeCount, split.Train.Pairs.ToArray())),
             _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown mask source"),
         };
 

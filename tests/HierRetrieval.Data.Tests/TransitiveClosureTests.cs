@@ -49,6 +49,22 @@ public class TransitiveClosureTests
     }
 
     [Test]
+    public void Implied_ChainsThePairs_FromPairsDoesNot()
+    {
+        // 0 -> 1 -> 2 -> 3 given as the edges plus (0, 2); (0, 3) and (1, 3) follow only by chaining.
+        MatchedPair[] pairs = [new(0, 1, 1), new(1, 2, 1), new(2, 3, 1), new(0, 2, 2)];
+        var implied = TransitiveClosure.Implied(4, pairs);
+        Assert.Multiple(() =>
+        {
+            Assert.That(TransitiveClosure.FromPairs(4, pairs).IsMatch(0, 3), Is.False);
+            Assert.That(implied.AncestorsOf(0).ToArray(), Is.EqualTo(new[] { 1, 2, 3 }));
+            Assert.That(implied.DistancesOf(0).ToArray(), Is.EqualTo(new[] { 1, 1, 2 }), "distances count pairs along the shortest chain");
+            Assert.That(implied.AncestorsOf(1).ToArray(), Is.EqualTo(new[] { 2, 3 }));
+            Assert.That(implied.AncestorsOf(3).ToArray(), Is.Empty);
+        });
+    }
+
+    [Test]
     public void FromPairs_BadPairs_NameThePair()
     {
         Assert.That(() => TransitiveClosure.FromPairs(3, [new MatchedPair(0, 3, 1)]), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("(0, 3)"));

@@ -60,7 +60,7 @@ internal static class TrainCommand
         var noFinetuneMask = new Option<bool>("--no-finetune-mask") { Description = "Keep in-batch false negatives in finetuning too." };
         var maskSource = new Option<MaskSource>("--mask-source")
         {
-            Description = "Which matches masking removes: the hierarchy's, held-out pairs included, or only the training pairs' (no held-out link reaches training).",
+            Description = "Which matches masking removes: the hierarchy's (held-out pairs included), the training pairs', or what the training pairs imply by chaining (the last two keep held-out links out of training).",
             DefaultValueFactory = _ => Defaults.MaskSource,
         };
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining.", Defaults.ValidationInterval);

@@ -116,6 +116,17 @@ public sealed class TransitiveClosure
         return new TransitiveClosure(offsets, [.. ancestorList], [.. distanceList]);
     }
 
+    /// <summary>
+    /// What the pairs imply: the transitive closure of the pairs read as (child, ancestor) edges, so S(q) holds every
+    /// document that a chain of pairs leads to from q. Distances count pairs along the shortest chain.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="FromPairs"/>.</exception>
+    public static TransitiveClosure Implied(int nodeCount, IEnumerable<MatchedPair> pairs)
+    {
+        var direct = FromPairs(nodeCount, pairs);
+        return Compute(new ParentGraph(direct._offsets, direct._ancestors));
+    }
+
     /// <summary>Breadth-first search up the parent edges from every node.</summary>
     internal static TransitiveClosure Compute(ParentGraph graph)
     {

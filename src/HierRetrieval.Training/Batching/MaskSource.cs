@@ -11,4 +11,10 @@ public enum MaskSource
     /// pairs reaches training. The protocol for measuring how well held-out links are predicted.
     /// </summary>
     Training,
+
+    /// <summary>
+    /// What the training pairs imply: their transitive closure (q matches a when a chain of training pairs leads from
+    /// q to a). Nothing held out reaches training, and a held-out ancestor that training implies is not a negative.
+    /// </summary>
+    Implied,
 }
