@@ -1,3 +1,4 @@
+using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 
 namespace HierRetrieval.Evaluation;
@@ -24,34 +25,23 @@ public enum HeldOutEvidence
 /// </summary>
 public sealed class HeldOutEvidenceClassifier
 {
-    private readonly HashSet<long> _training = [];
-    private readonly int[][] _matches;
+    private readonly TransitiveClosure _training;
     private readonly int[][] _matchedBy;
-    private readonly int _nodeCount;
 
     /// <summary>Indexes the non-self pairs of <paramref name="training"/> over nodes [0, <paramref name="nodeCount"/>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A pair names a node outside [0, <paramref name="nodeCount"/>).</exception>
     public HeldOutEvidenceClassifier(int nodeCount, PairSet training)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(nodeCount);
-        _nodeCount = nodeCount;
-        var matches = new List<int>[nodeCount];
+        _training = TransitiveClosure.FromPairs(nodeCount, training.Pairs.ToArray());
         var matchedBy = new List<int>[nodeCount];
-        foreach (var pair in training.Pairs)
+        for (int query = 0; query < nodeCount; query++)
         {
-            if ((uint)pair.Query >= (uint)nodeCount || (uint)pair.Document >= (uint)nodeCount)
+            foreach (int document in _training.AncestorsOf(query))
             {
-                throw new ArgumentOutOfRangeException(nameof(training), $"pair ({pair.Query}, {pair.Document}) names a node outside [0, {nodeCount})");
-            }
-
-            if (pair.Query != pair.Document && _training.Add(Key(pair.Query, pair.Document)))
-            {
-                (matches[pair.Query] ??= []).Add(pair.Document);
-                (matchedBy[pair.Document] ??= []).Add(pair.Query);
+                (matchedBy[document] ??= []).Add(query);
             }
         }
 
-        _matches = [.. matches.Select(list => list?.ToArray() ?? [])];
         _matchedBy = [.. matchedBy.Select(list => list?.ToArray() ?? [])];
     }
 
@@ -59,11 +49,11 @@ public sealed class HeldOutEvidenceClassifier
     /// <exception cref="ArgumentOutOfRangeException">A node is outside the indexed range.</exception>
     public HeldOutEvidence Classify(int query, int document)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)query, (uint)_nodeCount, nameof(query));
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)document, (uint)_nodeCount, nameof(document));
-        foreach (int middle in _matches[query])
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)query, (uint)_training.NodeCount, nameof(query));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)document, (uint)_training.NodeCount, nameof(document));
+        foreach (int middle in _training.AncestorsOf(query))
         {
-            if (middle != document && _training.Contains(Key(middle, document)))
+            if (middle != document && _training.IsMatch(middle, document))
             {
                 return HeldOutEvidence.Path;
             }
@@ -71,7 +61,7 @@ public sealed class HeldOutEvidenceClassifier
 
         foreach (int descendant in _matchedBy[query])
         {
-            if (descendant != document && _training.Contains(Key(descendant, document)))
+            if (descendant != document && _training.IsMatch(descendant, document))
             {
                 return HeldOutEvidence.SharedDescendant;
             }
@@ -97,6 +87,4 @@ public sealed class HeldOutEvidenceClassifier
 
         return groups.ToDictionary(group => group.Key, group => new PairSet(group.Value));
     }
-
-    private long Key(int query, int document) => (long)query * _nodeCount + document;
 }
