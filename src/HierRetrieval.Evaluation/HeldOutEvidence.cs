@@ -13,8 +13,9 @@ public enum HeldOutEvidence
     SharedDescendant,
 
     /// <summary>
-    /// Neither: no training pair links q and a, directly or through one other node. For a lookup-table model the
-    /// training pairs then read the same whether a, or a sibling of a, is q's held-out ancestor.
+    /// Neither: no two-pair path from q to a and no shared descendant. What q and a may still share, an ancestor,
+    /// does not tell a from its siblings: for a leaf q, the training pairs read the same whether a or a sibling of a
+    /// is q's held-out parent.
     /// </summary>
     None,
 }

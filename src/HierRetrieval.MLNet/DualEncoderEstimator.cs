@@ -15,7 +15,8 @@ namespace HierRetrieval.MLNet;
 /// Every name in the query or document column is a node; a node is a match of itself (distance 0), so self pairs need
 /// not be listed. A seeded <see cref="DualEncoderOptions.ValidationFraction"/> of the other pairs is held out for
 /// early stopping. Pairs marked by <see cref="DualEncoderOptions.HeldOutColumnName"/> are known matches that are not
-/// trained on: masking and validation know them.
+/// trained on: validation knows them, and so does masking unless <see cref="DualEncoderTrainerOptions.MaskSource"/>
+/// keeps held-out pairs out of training.
 /// </remarks>
 public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
 {

@@ -116,9 +116,19 @@ public sealed class DualEncoderTrainer
 
         var stages = RecipePlanner.Plan(_options, split.Train);
         torch.set_num_threads(_options.Threads);
-        var run = new Run(this, closure, split, stages, queries, documents, ResolveDevice(_options.Device), checkpointPath, StartingPoint(queries, documents));
+        var known = KnownMatches(closure, split, _options.MaskSource);
+        var run = new Run(this, closure, known, split, stages, queries, documents, ResolveDevice(_options.Device), checkpointPath, StartingPoint(queries, documents));
         return run.Execute(progress, cancellationToken);
     }
+
+    /// <summary>The matches that training may know about (masking and neighbour negatives), as <paramref name="source"/> says.</summary>
+    private static TransitiveClosure KnownMatches(TransitiveClosure closure, PairSplit split, MaskSource source) => source switch
+    {
+        MaskSource.Hierarchy => closure,
+        MaskSource.Training => TransitiveClosure.FromPairs(closure.NodeCount, split.Train.Pairs.ToArray()),
+        MaskSource.Implied => TransitiveClosure.Implied(closure.NodeCount, split.Train.Pairs.ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown mask source"),
+    };
 
     /// <summary>A checksum of the towers' initial parameters, so that a checkpoint is resumed only from the same start.</summary>
     private static double StartingPoint(ITrainableTower queries, ITrainableTower documents)
@@ -159,6 +169,7 @@ public sealed class DualEncoderTrainer
     private sealed class Run(
         DualEncoderTrainer trainer,
         TransitiveClosure closure,
+        TransitiveClosure knownMatches,
         PairSplit split,
         IReadOnlyList<TrainingStage> stages,
         ITrainableTower queries,
@@ -170,8 +181,8 @@ public sealed class DualEncoderTrainer
         private readonly DualEncoderTrainerOptions _options = trainer._options;
         private readonly ILogger _logger = trainer._logger;
         private readonly PairSet _validation = SampleValidation(split.Validation, trainer._options);
-        private readonly FalseNegativeMask _mask = new(MaskedMatches(closure, split, trainer._options.MaskSource), closure.NodeCount);
-        private readonly NeighbourNegativeSampler? _neighbours = trainer._options.NeighbourNegatives > 0 ? new NeighbourNegativeSampler(closure) : null;
+        private readonly FalseNegativeMask _mask = new(new ClosureMatchSets(knownMatches), closure.NodeCount);
+        private readonly NeighbourNegativeSampler? _neighbours = trainer._options.NeighbourNegatives > 0 ? new NeighbourNegativeSampler(knownMatches) : null;
         private readonly List<Tensor> _best = [.. queries.Parameters.Concat(documents.Parameters).Select(p => zeros_like(p.Tensor))];
         private TrainingProgressState _state = new();
         private double? _lastValidation;
@@ -416,14 +427,6 @@ public sealed class DualEncoderTrainer
             Validation = split.Validation.Count,
             StartingPoint = startingPoint,
         });
-
-        private static ClosureMatchSets MaskedMatches(TransitiveClosure closure, PairSplit split, MaskSource source) => source switch
-        {
-            MaskSource.Hierarchy => new ClosureMatchSets(closure),
-            MaskSource.Training => new ClosureMatchSets(TransitiveClosure.FromPairs(closure.NodeCount, split.Train.Pairs.ToArray())),
-            MaskSource.Implied => new ClosureMatchSets(TransitiveClosure.Implied(closure.NodeCount, split.Train.Pairs.ToArray())),
-            _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown mask source"),
-        };
 
         private static PairSet SampleValidation(PairSet validation, DualEncoderTrainerOptions options)
         {

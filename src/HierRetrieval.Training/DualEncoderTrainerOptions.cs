@@ -44,7 +44,10 @@ public sealed record DualEncoderTrainerOptions
     /// <summary>Whether finetuning masks false negatives. Far pairs share few ancestors, so unmasked they are mostly duplicates of each other's positives.</summary>
     public bool FinetuneMaskFalseNegatives { get; init; } = true;
 
-    /// <summary>Which matches masking removes: the hierarchy's (default) or only the training pairs' (no held-out pair reaches training).</summary>
+    /// <summary>
+    /// Which matches training knows about, for masking and neighbour negatives: the hierarchy's (default), the
+    /// training pairs', or what the training pairs imply. The last two keep held-out pairs out of training.
+    /// </summary>
     public MaskSource MaskSource { get; init; } = MaskSource.Hierarchy;
 
     /// <summary>Standard deviation of the initial table values.</summary>
@@ -109,6 +112,7 @@ public sealed record DualEncoderTrainerOptions
     {
         Require(Dimension >= 1, nameof(Dimension), $"must be at least 1 (got {Dimension})");
         Require(Enum.IsDefined(Recipe), nameof(Recipe), $"unknown recipe {Recipe}");
+        Require(Enum.IsDefined(MaskSource), nameof(MaskSource), $"unknown mask source {MaskSource}");
         Require(Threads >= 1, nameof(Threads), $"must be at least 1 (got {Threads})");
         Require(System.Text.RegularExpressions.Regex.IsMatch(Device, "^(cpu|cuda(:[0-9]+)?)$"), nameof(Device), $"must be cpu, cuda or cuda:<index> (got '{Device}')");
         Require(BatchSize >= 2, nameof(BatchSize), $"must be at least 2 (got {BatchSize})");

@@ -209,21 +209,21 @@ public class TrainingCommandTests
     }
 
     [Test]
-    public void Train_MaskSourceTraining_IsRecordedAndChangesTheModel()
+    public void Train_MaskSourceImplied_IsRecordedAndChangesTheModel()
     {
         using var hierarchyMask = new TempFolder();
-        using var trainingMask = new TempFolder();
+        using var impliedMask = new TempFolder();
         var run = With(("--steps", "100"), ("--recipe", "standard"));
         var (firstExit, first, firstError) = Run(["train", .. run, "--out", hierarchyMask.Path, "--json"]);
-        var (secondExit, second, secondError) = Run(["train", .. run, "--mask-source", "training", "--out", trainingMask.Path, "--json"]);
+        var (secondExit, second, secondError) = Run(["train", .. run, "--mask-source", "implied", "--out", impliedMask.Path, "--json"]);
         Assert.That(firstExit, Is.EqualTo(0), firstError);
         Assert.That(secondExit, Is.EqualTo(0), secondError);
         using var withHierarchy = JsonDocument.Parse(first);
-        using var withTraining = JsonDocument.Parse(second);
+        using var withImplied = JsonDocument.Parse(second);
         Assert.Multiple(() =>
         {
-            Assert.That(withTraining.RootElement.GetProperty("overall").GetDouble(), Is.Not.EqualTo(withHierarchy.RootElement.GetProperty("overall").GetDouble()));
-            Assert.That(File.ReadAllBytes(Path.Combine(trainingMask.Path, "embeddings.bin")).AsSpan().IndexOf("\"MaskSource\":\"Training\""u8), Is.GreaterThan(0), "the manifest records the mask source");
+            Assert.That(withImplied.RootElement.GetProperty("overall").GetDouble(), Is.Not.EqualTo(withHierarchy.RootElement.GetProperty("overall").GetDouble()));
+            Assert.That(File.ReadAllBytes(Path.Combine(impliedMask.Path, "embeddings.bin")).AsSpan().IndexOf("\"MaskSource\":\"Implied\""u8), Is.GreaterThan(0), "the manifest records the mask source");
         });
     }
 

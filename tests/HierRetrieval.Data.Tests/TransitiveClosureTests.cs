@@ -58,10 +58,24 @@ public class TransitiveClosureTests
         {
             Assert.That(TransitiveClosure.FromPairs(4, pairs).IsMatch(0, 3), Is.False);
             Assert.That(implied.AncestorsOf(0).ToArray(), Is.EqualTo(new[] { 1, 2, 3 }));
-            Assert.That(implied.DistancesOf(0).ToArray(), Is.EqualTo(new[] { 1, 1, 2 }), "distances count pairs along the shortest chain");
+            Assert.That(implied.DistancesOf(0).ToArray(), Is.EqualTo(new[] { 1, 2, 3 }), "the smallest sum of pair distances along a chain");
             Assert.That(implied.AncestorsOf(1).ToArray(), Is.EqualTo(new[] { 2, 3 }));
             Assert.That(implied.AncestorsOf(3).ToArray(), Is.Empty);
         });
+    }
+
+    [Test]
+    public void Implied_OfAHierarchysParentEdges_EqualsItsClosure()
+    {
+        var dag = SyntheticHierarchies.RandomDag(300, 3, seed: 5);
+        var edges = PairSet.All(dag.Closure).Pairs.ToArray().Where(p => p.Distance == 1);
+        var implied = TransitiveClosure.Implied(dag.Count, edges);
+        Assert.That(implied.PairCount, Is.EqualTo(dag.Closure.PairCount));
+        for (int q = 0; q < dag.Count; q++)
+        {
+            Assert.That(implied.AncestorsOf(q).ToArray(), Is.EqualTo(dag.Closure.AncestorsOf(q).ToArray()));
+            Assert.That(implied.DistancesOf(q).ToArray(), Is.EqualTo(dag.Closure.DistancesOf(q).ToArray()));
+        }
     }
 
     [Test]

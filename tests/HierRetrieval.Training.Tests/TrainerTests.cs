@@ -3,6 +3,7 @@ using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
 using HierRetrieval.Training.Batching;
+using HierRetrieval.Training.Models;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Tests.Shared;
 
@@ -147,6 +148,21 @@ public class TrainerTests
     }
 
     [Test]
+    public void Manifest_SplitPairs_IsTheSplitTheRunTrainedOn_NearPairsThinned()
+    {
+        var options = Small(TrainingRecipe.Standard);
+        var splitOptions = new PairSplitOptions { Seed = 1 };
+        var full = TrainingManifest.SplitPairs(Mammals.Closure, splitOptions);
+        var thinned = new TrainingManifest("wordnet-mammals", options, splitOptions) { NearFraction = 0.25 }.SplitPairs(Mammals.Closure);
+        Assert.Multiple(() =>
+        {
+            Assert.That(thinned.Test.Pairs.ToArray(), Is.EqualTo(full.Test.Pairs.ToArray()));
+            Assert.That(thinned.Train.Pairs.ToArray(), Is.EqualTo(full.Train.ThinNear(options.FarThreshold, 0.25, options.Seed).Pairs.ToArray()));
+            Assert.That(thinned.Train.Count, Is.LessThan(full.Train.Count));
+        });
+    }
+
+    [Test]
     public void MaskSource_DecidesWhatHeldOutLinksTeach()
     {
         // Masked with the whole hierarchy, a leaf's held-out parent (evidence None) is never a negative while its
@@ -154,6 +170,7 @@ public class TrainerTests
         // negative, and the popular far ones lose the most. Masked with what the training pairs imply, held-out
         // links that a chain of training pairs leads to are spared, the unsupported ones are not.
         var classes = new HeldOutEvidenceClassifier(Mammals.Count, MammalSplit.Train).Partition(MammalSplit.Test);
+        Assert.That(classes.Keys, Is.SupersetOf(new[] { HeldOutEvidence.Path, HeldOutEvidence.None }), "the mammal test split has implied and unsupported pairs");
         var recall = new Dictionary<MaskSource, (double Path, double None)>();
         foreach (var source in Enum.GetValues<MaskSource>())
         {

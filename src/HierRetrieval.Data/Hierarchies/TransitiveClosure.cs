@@ -118,13 +118,67 @@ public sealed class TransitiveClosure
 
     /// <summary>
     /// What the pairs imply: the transitive closure of the pairs read as (child, ancestor) edges, so S(q) holds every
-    /// document that a chain of pairs leads to from q. Distances count pairs along the shortest chain.
+    /// document that a chain of pairs leads to from q. A distance is the smallest sum of pair distances along such a
+    /// chain, so a hierarchy's parent edges (or all its pairs) give back its closure.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">As <see cref="FromPairs"/>.</exception>
     public static TransitiveClosure Implied(int nodeCount, IEnumerable<MatchedPair> pairs)
     {
         var direct = FromPairs(nodeCount, pairs);
-        return Compute(new ParentGraph(direct._offsets, direct._ancestors));
+        int[] offsets = new int[nodeCount + 1];
+        var ancestors = new List<int>();
+        var distances = new List<int>();
+        int[] best = new int[nodeCount];
+        Array.Fill(best, int.MaxValue);
+        var reached = new List<int>();
+        var queue = new PriorityQueue<int, int>();
+        for (int q = 0; q < nodeCount; q++)
+        {
+            best[q] = 0;
+            reached.Add(q);
+            queue.Enqueue(q, 0);
+            while (queue.TryDequeue(out int node, out int distance))
+            {
+                if (distance > best[node])
+                {
+                    continue;
+                }
+
+                var next = direct.AncestorsOf(node);
+                var steps = direct.DistancesOf(node);
+                for (int i = 0; i < next.Length; i++)
+                {
+                    int candidate = distance + steps[i];
+                    if (candidate < best[next[i]])
+                    {
+                        if (best[next[i]] == int.MaxValue)
+                        {
+                            reached.Add(next[i]);
+                        }
+
+                        best[next[i]] = candidate;
+                        queue.Enqueue(next[i], candidate);
+                    }
+                }
+            }
+
+            reached.Sort();
+            foreach (int node in reached)
+            {
+                if (node != q)
+                {
+                    ancestors.Add(node);
+                    distances.Add(best[node]);
+                }
+
+                best[node] = int.MaxValue;
+            }
+
+            reached.Clear();
+            offsets[q + 1] = ancestors.Count;
+        }
+
+        return new TransitiveClosure(offsets, [.. ancestors], [.. distances]);
     }
 
     /// <summary>Breadth-first search up the parent edges from every node.</summary>

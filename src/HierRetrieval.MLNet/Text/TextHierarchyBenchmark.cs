@@ -105,7 +105,7 @@ public static class TextHierarchyBenchmark
         return (trainClosure, split, PairSet.ForQueries(closure, heldOut, includeSelf: false), Enumerable.Range(0, closure.NodeCount).Where(n => !heldOut.Contains(n)));
     }
 
-    /// <summary>The lookup tables' pair split; the closure masks every true match, held-out ones included, as in <c>hierret train</c>.</summary>
+    /// <summary>The lookup tables' pair split, as in <c>hierret train</c>; what masking knows follows <see cref="DualEncoderTrainerOptions.MaskSource"/>.</summary>
     private static (TransitiveClosure Train, PairSplit Split, PairSet Test, IEnumerable<int> Seen) HoldOutPairs(TransitiveClosure closure, TextHierarchyBenchmarkOptions options)
     {
         var split = TrainingManifest.SplitPairs(closure, new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });

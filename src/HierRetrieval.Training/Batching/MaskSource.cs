@@ -1,14 +1,17 @@
 namespace HierRetrieval.Training.Batching;
 
-/// <summary>Which matches false-negative masking knows about.</summary>
+/// <summary>Which matches training knows about: what false-negative masking removes and neighbour negatives avoid.</summary>
 public enum MaskSource
 {
-    /// <summary>Every match of the hierarchy, held-out pairs included: a held-out ancestor is never a negative.</summary>
+    /// <summary>
+    /// Every match of the closure given to the trainer (the hierarchy's; in ML.NET, every pair of the table), held-out
+    /// pairs included: a held-out ancestor is never a negative.
+    /// </summary>
     Hierarchy,
 
     /// <summary>
-    /// Only the training pairs: a held-out ancestor is a negative like any non-match, so nothing about the held-out
-    /// pairs reaches training. The protocol for measuring how well held-out links are predicted.
+    /// Only the training pairs: a held-out ancestor (validation or test) is a negative like any non-match, so nothing
+    /// about the held-out pairs reaches training.
     /// </summary>
     Training,
 
