@@ -43,8 +43,8 @@ internal static class ModelCommands
         {
             var trained = TrainedModel.Load(parse.GetValue(model)!);
             var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
-            bool evidence = parse.GetValue(byEvidence);
-            if (evidence && parse.GetValue(split) == "all")
+            bool evidence = parse.GetValue(byEvidence), allPairs = parse.GetValue(split) == "all";
+            if (evidence && allPairs)
             {
                 throw new UserInputException("--by-evidence needs --split test: it sorts held-out pairs by what the training pairs say about them");
             }
@@ -55,8 +55,8 @@ internal static class ModelCommands
             }
 
             var embeddings = trained.EmbeddingsFor(loaded);
-            var modelSplit = trained.Manifest.SplitPairs(loaded.Closure);
-            var pairs = parse.GetValue(split) == "all" ? Data.Pairs.PairSet.All(loaded.Closure) : modelSplit.Test;
+            var modelSplit = allPairs ? null : trained.Manifest.SplitPairs(loaded.Closure);
+            var pairs = modelSplit?.Test ?? Data.Pairs.PairSet.All(loaded.Closure);
             var evaluator = new HierarchyEvaluator(evaluation.EvaluatorOptions(parse, parse.GetValue(threads)));
             HierarchyRetrievalMetrics metrics;
             using (var progress = output.Progress("evaluating queries"))
@@ -67,7 +67,7 @@ internal static class ModelCommands
             var evidenceMetrics = new Dictionary<HeldOutEvidence, HierarchyRetrievalMetrics>();
             if (evidence)
             {
-                var classes = new HeldOutEvidenceClassifier(loaded.Count, modelSplit.Train).Partition(pairs);
+                var classes = new HeldOutEvidenceClassifier(loaded.Count, modelSplit!.Train).Partition(pairs);
                 foreach (var (kind, subset) in classes)
                 {
                     using var progress = output.Progress($"evaluating {EvidenceName(kind)} pairs");
