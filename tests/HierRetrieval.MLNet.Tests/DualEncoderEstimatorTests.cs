@@ -1,4 +1,6 @@
-using HierRetrieval.MLNet.Scoring;
+using HierRetrieval.Runtime.Scoring;
+using HierRetrieval.Retrieval.Exact;
+using HierRetrieval.Runtime.Zips;
 using HierRetrieval.Tests.Shared;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -147,7 +149,7 @@ public class DualEncoderEstimatorTests
         string path = Path.Combine(_folder.Path, "batch.zip");
         _model.Save(_mlContext, path);
         var names = TreePairs.Tree.Ids.ToArray();
-        using var scorer = new BatchScorer(RetrievalModelZip.Read(path), threads: 1);
+        using var scorer = new BatchScorer(RetrievalModelZip.Read(path), ExactIndexFactory.WithThreads(1));
         long[] ids = [.. names.Select(n => scorer.TryGetQueryId(n, out long id) ? id : throw new AssertionException(n))];
         var result = scorer.Search(ids, k: 5);
         var expected = Run(_model, Queries(names));

@@ -1,7 +1,6 @@
 using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
-using HierRetrieval.MLNet.Text;
 using HierRetrieval.Tests.Shared;
 using HierRetrieval.Training;
 using HierRetrieval.Training.Towers;

@@ -1,3 +1,4 @@
+using HierRetrieval.Data.Features;
 using HierRetrieval.Export.Onnx;
 using HierRetrieval.Retrieval;
 using HierRetrieval.Training.Towers;
@@ -58,8 +59,7 @@ public class OnnxParityTests
 
         var bags = new FeatureBags(featureCount, [.. offsets], [.. features], [.. weights]);
         using var tower = new TextTower(bags, dimension: 16, new TextTowerOptions { HiddenSize = 24, InitialScale = 0.5 }, seed: 3, CPU);
-        var exported = tower.Export();
-        var onnxWeights = new TextTowerWeights(exported[0].Values, exported[1].Values, exported[2].Values, exported[3].Values, exported[4].Values, featureCount, 24, 16);
+        var onnxWeights = tower.ExportWeights();
         float[] counts = new float[items * featureCount];
         for (int i = 0; i < items; i++)
         {

@@ -1,4 +1,5 @@
 using HierRetrieval.Data.Datasets;
+using HierRetrieval.Data.Features;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;

@@ -3,7 +3,6 @@ using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
 using HierRetrieval.Training.Batching;
-using HierRetrieval.Training.Models;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Tests.Shared;
 
@@ -145,21 +144,6 @@ public class TrainerTests
         var split = PairSplitter.Split(lonely.Closure, new PairSplitOptions());
         var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(lonely.Closure, split));
         Assert.That(error!.Message, Does.Contain("no (child, ancestor) pairs"));
-    }
-
-    [Test]
-    public void Manifest_SplitPairs_IsTheSplitTheRunTrainedOn_NearPairsThinned()
-    {
-        var options = Small(TrainingRecipe.Standard);
-        var splitOptions = new PairSplitOptions { Seed = 1 };
-        var full = TrainingManifest.SplitPairs(Mammals.Closure, splitOptions);
-        var thinned = new TrainingManifest("wordnet-mammals", options, splitOptions) { NearFraction = 0.25 }.SplitPairs(Mammals.Closure);
-        Assert.Multiple(() =>
-        {
-            Assert.That(thinned.Test.Pairs.ToArray(), Is.EqualTo(full.Test.Pairs.ToArray()));
-            Assert.That(thinned.Train.Pairs.ToArray(), Is.EqualTo(full.Train.ThinNear(options.FarThreshold, 0.25, options.Seed).Pairs.ToArray()));
-            Assert.That(thinned.Train.Count, Is.LessThan(full.Train.Count));
-        });
     }
 
     [Test]

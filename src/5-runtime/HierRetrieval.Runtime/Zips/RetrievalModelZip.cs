@@ -1,0 +1,84 @@
+using System.IO.Compression;
+using HierRetrieval.Data.IO;
+using HierRetrieval.Export.Models;
+using HierRetrieval.Export.Onnx;
+using Microsoft.ML;
+
+namespace HierRetrieval.Runtime.Zips;
+
+/// <summary>
+/// Writes a retrieval chain as a model zip, and reads the retrieval graph back out of one, for bulk work that
+/// bypasses ML.NET's per-row path.
+/// ML.NET stores an ApplyOnnxModel step's model as an entry named <c>.../OnnxModel</c>: a 4-byte little-endian length
+/// followed by the ONNX bytes. The entry whose model carries this library's retrieval metadata is the one.
+/// </summary>
+public static class RetrievalModelZip
+{
+    /// <summary>Saves <paramref name="chain"/> as a model zip (atomically), with an input schema of one text column, <paramref name="queryColumnName"/>.</summary>
+    public static void Save(MLContext mlContext, ITransformer chain, string queryColumnName, string path) =>
+        AtomicFile.Write(path, stream => mlContext.Model.Save(chain, OnnxChains.TextSchema(queryColumnName), stream));
+
+    /// <summary>The exported retrieval model inside the zip at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or holds no retrieval model of this library.</exception>
+    public static ExportedRetrievalModel Read(string path)
+    {
+        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.RetrievalKind);
+        return ExportedRetrievalModel.Read(bytes, source);
+    }
+
+    /// <summary>The text retrieval model inside the zip at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or holds no text retrieval model of this library.</exception>
+    public static ExportedTextRetrievalModel ReadText(string path)
+    {
+        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.TextRetrievalKind);
+        return ExportedTextRetrievalModel.Read(bytes, source);
+    }
+
+    /// <summary>The ONNX bytes of the entry whose model is of <paramref name="kind"/>, and where they came from.</summary>
+    private static (byte[] Bytes, string Source) ReadOnnx(string path, string kind)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such model file", path);
+        }
+
+        ZipArchive archive;
+        try
+        {
+            archive = ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: not a model zip ({e.Message})", e);
+        }
+
+        using (archive)
+        {
+            foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
+            {
+                byte[] onnx = ReadPrefixed(entry, path);
+                if (OnnxModelMetadata.KindOf(onnx) == kind)
+                {
+                    return (onnx, $"{path}:{entry.FullName}");
+                }
+            }
+        }
+
+        throw new InvalidDataException($"{path}: the zip holds no HierRetrieval '{kind}' model (was it saved by this library?)");
+    }
+
+    private static byte[] ReadPrefixed(ZipArchiveEntry entry, string path)
+    {
+        using var stream = entry.Open();
+        using var reader = new BinaryReader(stream);
+        int length = reader.ReadInt32();
+        if (length < 0 || length != entry.Length - sizeof(int))
+        {
+            throw new InvalidDataException($"{path}:{entry.FullName}: length prefix {length} does not match the entry's {entry.Length} bytes");
+        }
+
+        return reader.ReadBytes(length);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using HierRetrieval.Data.Hierarchies;
+using HierRetrieval.Data.IO;
+using HierRetrieval.Data.Pairs;
+using HierRetrieval.Retrieval;
+using HierRetrieval.Training;
+
+namespace HierRetrieval.Runs.Models;
+
+/// <summary>How a model was trained: enough to rebuild its data split and to describe it.</summary>
+/// <param name="Hierarchy">The hierarchy as given to the catalog (name, spec or path).</param>
+/// <param name="Options">The trainer's settings.</param>
+/// <param name="Split">The pair split's settings.</param>
+public sealed record TrainingManifest(string Hierarchy, DualEncoderTrainerOptions Options, PairSplitOptions Split)
+{
+    /// <summary>Fraction of the near non-self training pairs kept (1 = all; see <see cref="PairSet.ThinNear"/>).</summary>
+    public double NearFraction { get; init; } = 1.0;
+
+    /// <summary>
+    /// The training split: a seeded pair split, where a validation or test fraction of 0 means no held-out pairs
+    /// for that role, so validation or the report uses all pairs (what a memorisation study such as the synthetic
+    /// trees needs).
+    /// </summary>
+    public static PairSplit SplitPairs(TransitiveClosure closure, PairSplitOptions options)
+    {
+        var split = PairSplitter.Split(closure, options);
+        if (options.ValidationFraction == 0)
+        {
+            split = split with { Validation = PairSet.All(closure) };
+        }
+
+        if (options.TestFraction == 0)
+        {
+            split = split with { Test = PairSet.All(closure) };
+        }
+
+        return split;
+    }
+
+    /// <summary>The split this model was trained on: <see cref="Split"/>, with the training pairs thinned as <see cref="NearFraction"/> says.</summary>
+    public PairSplit SplitPairs(TransitiveClosure closure)
+    {
+        var split = SplitPairs(closure, Split);
+        return NearFraction < 1 ? split with { Train = split.Train.ThinNear(Options.FarThreshold, NearFraction, Options.Seed) } : split;
+    }
+}
+
+/// <summary>
+/// A trained lookup-table dual encoder as a file: the manifest (JSON), the node ids, and the unit-norm query and
+/// document embedding of every node (float32). Reading it needs no TorchSharp.
+/// </summary>
+/// <param name="Ids">Node ids, row i = node i.</param>
+/// <param name="Embeddings">The towers' outputs for every node.</param>
+/// <param name="Manifest">How it was trained.</param>
+public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embeddings, TrainingManifest Manifest)
+{
+    /// <summary>The file name used inside a training output folder.</summary>
+    public const string FileName = "embeddings.bin";
+
+    private const string Magic = "HierRetrieval.TrainedModel/1";
+    private static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new JsonStringEnumConverter() }, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>The embeddings in <paramref name="hierarchy"/>'s node order (row i = node i), matched by id.</summary>
+    /// <exception cref="ArgumentException">A node of the hierarchy has no embedding in the model.</exception>
+    public NodeEmbeddings EmbeddingsFor(Hierarchy hierarchy)
+    {
+        var rowOf = new Dictionary<string, int>(Ids.Count, StringComparer.Ordinal);
+        for (int row = 0; row < Ids.Count; row++)
+        {
+            rowOf[Ids[row]] = row;
+        }
+
+        int[] rows = new int[hierarchy.Count];
+        for (int node = 0; node < hierarchy.Count; node++)
+        {
+            rows[node] = rowOf.TryGetValue(hierarchy.IdOf(node), out int row)
+                ? row
+                : throw new ArgumentException($"the model has no embedding for node '{hierarchy.IdOf(node)}': it was trained on {Manifest.Hierarchy}", nameof(hierarchy));
+        }
+
+        return new NodeEmbeddings(Embeddings.Queries.SelectRows(rows), Embeddings.Documents.SelectRows(rows));
+    }
+
+    /// <summary>Writes the model atomically.</summary>
+    public void Save(string path) => AtomicFile.Write(path, stream =>
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(JsonSerializer.Serialize(Manifest, JsonOptions));
+        writer.Write(Ids.Count);
+        writer.Write(Embeddings.Queries.Dimension);
+        foreach (string id in Ids)
+        {
+            writer.Write(id);
+        }
+
+        writer.Write(MemoryMarshal.AsBytes<float>(Embeddings.Queries.Values));
+        writer.Write(MemoryMarshal.AsBytes<float>(Embeddings.Documents.Values));
+    });
+
+    /// <summary>Reads a model from a file, or from <see cref="FileName"/> inside a folder.</summary>
+    /// <exception cref="FileNotFoundException">Neither exists.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model or is truncated.</exception>
+    public static TrainedModel Load(string path)
+    {
+        string file = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"{file}: no such model file (a training output folder holds {FileName})", file);
+        }
+
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(file));
+            if (reader.ReadString() != Magic)
+            {
+                throw new InvalidDataException($"{file}: not a trained model");
+            }
+
+            var manifest = JsonSerializer.Deserialize<TrainingManifest>(reader.ReadString(), JsonOptions)
+                ?? throw new InvalidDataException($"{file}: empty manifest");
+            int rows = reader.ReadInt32();
+            int dimension = reader.ReadInt32();
+            string[] ids = new string[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                ids[i] = reader.ReadString();
+            }
+
+            return new TrainedModel(ids, new NodeEmbeddings(ReadMatrix(reader, rows, dimension), ReadMatrix(reader, rows, dimension)), manifest);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"{file}: the model file is truncated");
+        }
+    }
+
+    private static EmbeddingMatrix ReadMatrix(BinaryReader reader, int rows, int dimension)
+    {
+        float[] values = new float[(long)rows * dimension];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return new EmbeddingMatrix(rows, dimension, values);
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using HierRetrieval.Cli.Terminal;
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Evaluation;
+using HierRetrieval.Studies.HeldOut;
+using HierRetrieval.Training.Towers;
+using Microsoft.ML;
+
+namespace HierRetrieval.Cli.Commands;
+
+/// <summary><c>hierret train-text</c>: text towers on a hierarchy with node text, evaluated on held-out nodes or pairs against lookup tables.</summary>
+internal static class TextCommand
+{
+    public static Command Create()
+    {
+        var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetMammalsName);
+        var unit = new Option<HeldOutUnit>("--held-out") { Description = "Hold out whole nodes (never seen: their texts and pairs) or random pairs (the lookup tables' protocol of hierret train).", DefaultValueFactory = _ => HeldOutUnit.Nodes };
+        var heldOut = new Option<double>("--held-out-fraction") { Description = "Fraction held out for the test: of the nodes with ancestors (nodes, below 1), or of the non-self pairs (pairs, below 0.5).", DefaultValueFactory = _ => 0.05 };
+        CommonOptions.Require(heldOut, v => v is > 0 and < 1, v => $"--held-out-fraction must be in (0, 1), got {v}");
+        var recipe = new Option<string>("--recipe") { Description = "The text model's recipe (lookup tables use standard).", DefaultValueFactory = _ => "pretrain-finetune" };
+        recipe.AcceptOnlyFromAmong("standard", "pretrain-finetune", "rebalanced");
+        var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", 64);
+        var hidden = CommonOptions.AtLeast("--hidden", 1, "Width of the feature embeddings and hidden layer.", new TextTowerOptions().HiddenSize);
+        var steps = CommonOptions.AtLeast("--steps", 1, "Pretraining steps (both models).", 2000);
+        var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Finetuning steps of the text model.", 300);
+        var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Pairs per batch.", 512);
+        var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", 1024);
+        var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining (finetuning validates every 50).", new TextHierarchyBenchmarkOptions().Trainer.ValidationInterval);
+        var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
+        var seed = CommonOptions.Seed("the held-out nodes or pairs, initial values and batches");
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
+        var command = new Command("train-text", "Train text towers (lemmas and gloss) on a hierarchy with node text; report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
+        {
+            hierarchy, unit, heldOut, recipe, dimension, hidden, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, seed, threads, json,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
+        {
+            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
+            var held = parse.GetValue(unit);
+            if (held == HeldOutUnit.Pairs && parse.GetValue(heldOut) >= 0.5)
+            {
+                throw new UserInputException($"--held-out-fraction must be below 0.5 with --held-out pairs, got {parse.GetValue(heldOut)}");
+            }
+
+            var options = new TextHierarchyBenchmarkOptions
+            {
+                HeldOut = held,
+                HeldOutFraction = parse.GetValue(heldOut),
+                GlossInDocuments = parse.GetValue(glossInDocuments),
+                Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
+                Trainer = new TextHierarchyBenchmarkOptions().Trainer with
+                {
+                    Recipe = TrainCommand.Recipes[parse.GetValue(recipe)!],
+                    Dimension = parse.GetValue(dimension),
+                    Steps = parse.GetValue(steps),
+                    FinetuneSteps = parse.GetValue(finetuneSteps),
+                    FinetuneLearningRate = 3e-4,
+                    BatchSize = parse.GetValue(batchSize),
+                    RandomNegatives = parse.GetValue(negatives),
+                    ValidationInterval = parse.GetValue(validateEvery),
+                    Seed = parse.GetValue(seed),
+                    Threads = parse.GetValue(threads),
+                },
+            };
+            TextHierarchyBenchmarkResult result;
+            using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, Microsoft.Extensions.Logging.LogLevel.Information))
+            {
+                result = TextHierarchyBenchmark.Run(new MLContext(parse.GetValue(seed)), loaded, options, display, cancellationToken);
+            }
+
+            var rows = new List<(string Name, HierarchyRetrievalMetrics Metrics)> { ($"text, {parse.GetValue(recipe)}", result.Text) };
+            if (result.TextFirstStage is { } first)
+            {
+                rows.Add(("text, after pretraining (standard)", first));
+            }
+
+            rows.Add(("lookup tables, standard", result.LookupTable));
+            if (output.Json)
+            {
+                output.WriteJson(new { heldOut = held.ToString().ToLowerInvariant(), testQueries = result.TestQueries, models = rows.Select(r => new { model = r.Name, overall = r.Metrics.Overall, min = r.Metrics.Min, minDistance = r.Metrics.MinDistance, byDistance = r.Metrics.RecallByDistance }) });
+                return 0;
+            }
+
+            string what = held == HeldOutUnit.Nodes ? $"{result.TestQueries:N0} held-out nodes" : $"held-out pairs of {result.TestQueries:N0} queries";
+            output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {what}, {result.Text.Pairs:N0} (node, ancestor) pairs; recall@|S(q)| by distance (8 = 8+)");
+            var distances = result.Text.RecallByDistance.Keys.Order().ToArray();
+            output.Out.WriteLine($"{"model",-36}" + string.Concat(distances.Select(d => $"{"D" + d,7}")) + $"{"min",8}{"overall",9}");
+            foreach (var (name, metrics) in rows)
+            {
+                output.Out.WriteLine($"{name,-36}" + string.Concat(distances.Select(d => string.Create(CultureInfo.InvariantCulture, $"{metrics.RecallByDistance.GetValueOrDefault(d) * 100,7:F1}")))
+                    + string.Create(CultureInfo.InvariantCulture, $"{metrics.Min * 100,8:F1}{metrics.Overall * 100,9:F1}"));
+            }
+
+            return 0;
+        })));
+        return command;
+    }
+}

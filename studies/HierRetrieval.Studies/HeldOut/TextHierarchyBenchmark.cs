@@ -1,0 +1,121 @@
+using HierRetrieval.Data.Hierarchies;
+using HierRetrieval.Data.Pairs;
+using HierRetrieval.Evaluation;
+using HierRetrieval.Retrieval;
+using HierRetrieval.Training;
+using HierRetrieval.Runs.Models;
+using HierRetrieval.Runtime.Text;
+using HierRetrieval.Training.Recipes;
+using HierRetrieval.Training.Towers;
+using Microsoft.ML;
+
+namespace HierRetrieval.Studies.HeldOut;
+
+/// <summary>What a text hierarchy benchmark holds out of training.</summary>
+public enum HeldOutUnit
+{
+    /// <summary>Whole nodes: their pairs (as query or document) and their texts; each must retrieve its ancestors from text alone.</summary>
+    Nodes,
+
+    /// <summary>Random (node, ancestor) pairs, as in the lookup-table runs: every node is seen, some of its links are not.</summary>
+    Pairs,
+}
+
+/// <summary>Settings of <see cref="TextHierarchyBenchmark"/>.</summary>
+public sealed record TextHierarchyBenchmarkOptions
+{
+    /// <summary>Hold out nodes (the default) or pairs.</summary>
+    public HeldOutUnit HeldOut { get; init; } = HeldOutUnit.Nodes;
+
+    /// <summary>Fraction held out for the test: of the nodes that have ancestors, or of the non-self pairs.</summary>
+    public double HeldOutFraction { get; init; } = 0.05;
+
+    /// <summary>Whether a node's document text includes its gloss (its query text always does).</summary>
+    public bool GlossInDocuments { get; init; }
+
+    /// <summary>Trainer settings for both the text and the lookup-table models (recipe included).</summary>
+    public DualEncoderTrainerOptions Trainer { get; init; } = new() { Dimension = 64, Steps = 2000, BatchSize = 512, RandomNegatives = 1024, LearningRate = 3e-3 };
+
+    /// <summary>The text towers' shape.</summary>
+    public TextTowerOptions Towers { get; init; } = new();
+
+    /// <summary>Tokenisation and features.</summary>
+    public TextFeaturizerOptions Features { get; init; } = new();
+}
+
+/// <summary>Test metrics: text towers after each stage, and lookup tables trained on the same pairs.</summary>
+/// <param name="TestQueries">Queries of the test pairs (the held-out nodes, when nodes are held out).</param>
+/// <param name="Text">The text model (the recipe's result).</param>
+/// <param name="TextFirstStage">The text model after its first stage (the standard recipe's model for pretrain-finetune), or null for one-stage recipes.</param>
+/// <param name="LookupTable">Lookup tables trained with the same settings on the same pairs (standard recipe).</param>
+public sealed record TextHierarchyBenchmarkResult(int TestQueries, HierarchyRetrievalMetrics Text, HierarchyRetrievalMetrics? TextFirstStage, HierarchyRetrievalMetrics LookupTable);
+
+/// <summary>
+/// Hierarchical retrieval from node text (WordNet: a synset's query text is its lemmas and gloss, its document text its
+/// lemmas). Held-out nodes: a seeded set of nodes leaves training (their pairs and texts), and each must retrieve its
+/// ancestors among all nodes from its text alone, which lookup tables cannot do at all. Held-out pairs: the lookup
+/// tables' protocol (a seeded pair split, self pairs in training), where text links a node to an ancestor whose link
+/// was never trained.
+/// </summary>
+public static class TextHierarchyBenchmark
+{
+    /// <summary>Runs both models on <paramref name="hierarchy"/> (which must carry node text).</summary>
+    /// <exception cref="ArgumentException">The hierarchy has no node text, or the fraction is out of (0, 1) (below 0.5 for pairs).</exception>
+    public static TextHierarchyBenchmarkResult Run(MLContext mlContext, Hierarchy hierarchy, TextHierarchyBenchmarkOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (!hierarchy.HasText)
+        {
+            throw new ArgumentException("the hierarchy has no node text (WordNet has lemmas and glosses; an edge list has none)", nameof(hierarchy));
+        }
+
+        if (options.HeldOutFraction is <= 0 or >= 1 || (options.HeldOut == HeldOutUnit.Pairs && options.HeldOutFraction >= 0.5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"HeldOutFraction must be in (0, {(options.HeldOut == HeldOutUnit.Pairs ? 0.5 : 1)}), found {options.HeldOutFraction}");
+        }
+
+        var closure = hierarchy.Closure;
+        var (trainClosure, split, test, seen) = options.HeldOut == HeldOutUnit.Nodes ? HoldOutNodes(closure, options) : HoldOutPairs(closure, options);
+        string[] queryTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, gloss: true))];
+        string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, options.GlossInDocuments))];
+        var featurizer = TextFeaturizer.Fit(mlContext, seen.Select(n => queryTexts[n]).Concat(seen.Select(n => documentTexts[n])), options.Features);
+        var evaluator = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 });
+        NodeEmbeddings? firstStage = null;
+        TrainingResult text;
+        using (var towers = new TextTowerPair(featurizer.Featurize(queryTexts), featurizer.Featurize(documentTexts), options.Trainer, options.Towers))
+        {
+            var trainer = new DualEncoderTrainer(options.Trainer);
+            trainer.StageCompleted += (_, e) => firstStage ??= e.IsLast ? null : e.Embeddings;
+            text = trainer.Train(trainClosure, split, towers.Queries, towers.Documents, progress: progress, cancellationToken: cancellationToken);
+        }
+
+        var lookup = new DualEncoderTrainer(options.Trainer with { Recipe = TrainingRecipe.Standard }).Train(trainClosure, split, progress: progress, cancellationToken: cancellationToken);
+        HierarchyRetrievalMetrics Evaluate(NodeEmbeddings embeddings) => evaluator.Evaluate(closure, embeddings, test, cancellationToken: cancellationToken);
+        return new TextHierarchyBenchmarkResult(test.Queries().Length, Evaluate(text.Embeddings), firstStage is null ? null : Evaluate(firstStage), Evaluate(lookup.Embeddings));
+    }
+
+    /// <summary>Held-out nodes leave the training closure (masks and validation included) and the featurizer's vocabulary.</summary>
+    private static (TransitiveClosure Train, PairSplit Split, PairSet Test, IEnumerable<int> Seen) HoldOutNodes(TransitiveClosure closure, TextHierarchyBenchmarkOptions options)
+    {
+        var random = new Random(options.Trainer.Seed);
+        int[] candidates = [.. Enumerable.Range(0, closure.NodeCount).Where(n => closure.MatchSetSize(n) > 1)];
+        var heldOut = random.GetItems(candidates, candidates.Length).Distinct().Take((int)Math.Round(candidates.Length * options.HeldOutFraction)).ToHashSet();
+        var trainPairs = PairSet.All(closure).Pairs.ToArray().Where(p => !heldOut.Contains(p.Query) && !heldOut.Contains(p.Document));
+        var trainClosure = TransitiveClosure.FromPairs(closure.NodeCount, trainPairs);
+        var split = PairSplitter.Split(trainClosure, new PairSplitOptions { ValidationFraction = 0.05, TestFraction = 0, Seed = options.Trainer.Seed });
+        split = split with { Train = split.Train.Where(p => !heldOut.Contains(p.Query)) };
+        return (trainClosure, split, PairSet.ForQueries(closure, heldOut, includeSelf: false), Enumerable.Range(0, closure.NodeCount).Where(n => !heldOut.Contains(n)));
+    }
+
+    /// <summary>The lookup tables' pair split, as in <c>hierret train</c>; what masking knows follows <see cref="DualEncoderTrainerOptions.MaskSource"/>.</summary>
+    private static (TransitiveClosure Train, PairSplit Split, PairSet Test, IEnumerable<int> Seen) HoldOutPairs(TransitiveClosure closure, TextHierarchyBenchmarkOptions options)
+    {
+        var split = TrainingManifest.SplitPairs(closure, new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });
+        return (closure, split, split.Test, Enumerable.Range(0, closure.NodeCount));
+    }
+
+    private static string Text(NodeText text, bool gloss)
+    {
+        string lemmas = string.Join(' ', text.Lemmas.Select(l => l.Replace('_', ' ')));
+        return gloss && text.Gloss.Length > 0 ? $"{lemmas} ; {text.Gloss}" : lemmas;
+    }
+}

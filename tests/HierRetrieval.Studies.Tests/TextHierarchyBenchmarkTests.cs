@@ -1,0 +1,55 @@
+using HierRetrieval.Data.Datasets;
+using HierRetrieval.Studies.HeldOut;
+using HierRetrieval.Training.Towers;
+using Microsoft.ML;
+
+namespace HierRetrieval.Studies.Tests;
+
+public class TextHierarchyBenchmarkTests
+{
+    [Test]
+    public void TextTowers_RetrieveAncestorsOfUnseenNodes_LookupTablesCannot()
+    {
+        var mammals = HierarchyCatalog.Load(HierarchyCatalog.WordNetMammalsName);
+        var options = new TextHierarchyBenchmarkOptions
+        {
+            HeldOutFraction = 0.05,
+            Towers = new TextTowerOptions { HiddenSize = 48 },
+            Trainer = new TextHierarchyBenchmarkOptions().Trainer with { Dimension = 24, Steps = 250, FinetuneSteps = 50, FinetuneLearningRate = 3e-4, Threads = 2, Seed = 1 },
+        };
+        var result = TextHierarchyBenchmark.Run(new MLContext(seed: 1), mammals, options);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.TestQueries, Is.EqualTo(59));
+            Assert.That(result.Text.Overall, Is.GreaterThan(0.6), "text towers embed nodes they never saw");
+            Assert.That(result.LookupTable.Overall, Is.LessThan(0.05), "an untrained table row retrieves nothing");
+            Assert.That(result.TextFirstStage, Is.Not.Null);
+            Assert.That(() => TextHierarchyBenchmark.Run(new MLContext(), SyntheticHierarchies.PerfectTree(2, 3), options), Throws.ArgumentException.With.Message.Contains("no node text"));
+        });
+    }
+
+    /// <summary>
+    /// Under the pair split every node is seen, but a held-out parent link leaves nothing in a lookup table that tells
+    /// the parent from its siblings; a node's gloss usually names its parent, so text towers find it.
+    /// </summary>
+    [Test]
+    public void UnderThePairSplit_TextTowers_FindHeldOutParents_BetterThanLookupTables()
+    {
+        var mammals = HierarchyCatalog.Load(HierarchyCatalog.WordNetMammalsName);
+        var options = new TextHierarchyBenchmarkOptions
+        {
+            HeldOut = HeldOutUnit.Pairs,
+            HeldOutFraction = 0.1,
+            Towers = new TextTowerOptions { HiddenSize = 48 },
+            Trainer = new TextHierarchyBenchmarkOptions().Trainer with { Dimension = 24, Steps = 300, FinetuneSteps = 50, FinetuneLearningRate = 3e-4, Threads = 2, Seed = 1 },
+        };
+        var result = TextHierarchyBenchmark.Run(new MLContext(seed: 1), mammals, options);
+        TestContext.Out.WriteLine($"text D1 {result.Text.RecallByDistance[1]:P1} overall {result.Text.Overall:P1}; lookup D1 {result.LookupTable.RecallByDistance[1]:P1} overall {result.LookupTable.Overall:P1}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Text.RecallByDistance[1], Is.GreaterThan(result.LookupTable.RecallByDistance[1] + 0.2));
+            Assert.That(result.Text.Overall, Is.GreaterThan(0.8));
+            Assert.That(() => TextHierarchyBenchmark.Run(new MLContext(), mammals, options with { HeldOutFraction = 0.5 }), Throws.TypeOf<ArgumentOutOfRangeException>());
+        });
+    }
+}
