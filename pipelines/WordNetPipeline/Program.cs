@@ -11,6 +11,7 @@ using HierRetrieval.Data.Pairs;
 using HierRetrieval.MLNet;
 using HierRetrieval.MLNet.Evaluation;
 using HierRetrieval.Training;
+using HierRetrieval.Training.Recipes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -37,7 +38,17 @@ var estimator = mlContext.HierarchicalRetrieval().Trainers.DualEncoder(new DualE
 {
     TopK = 50,
     HeldOutColumnName = nameof(PairRow.Held),
-    Trainer = new DualEncoderTrainerOptions { Dimension = 32, Steps = steps, BatchSize = 512, RandomNegatives = 1024, FinetuneSteps = 200, ValidationInterval = 250, Seed = 0 },
+    Trainer = new DualEncoderTrainerOptions
+    {
+        Dimension = 32,
+        Stages = TrainingRecipes.Create(
+            TrainingRecipe.PretrainFinetune,
+            TrainingRecipes.Pretrain with { Steps = steps, ValidationInterval = 250 },
+            TrainingRecipes.Finetune with { Steps = 200 }),
+        BatchSize = 512,
+        RandomNegatives = 1024,
+        Seed = 0,
+    },
     Progress = new ConsoleProgress(),
 });
 string zip = Path.Combine(folder, "model.zip");

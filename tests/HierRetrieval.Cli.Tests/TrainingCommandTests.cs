@@ -114,7 +114,7 @@ public class TrainingCommandTests
     [Test]
     public void HyperLex_SharedDataset_CoversMostNounPairs()
     {
-        string zip = Path.Combine(RepositoryRoot(), "..", "shared", "datasets", "hyperlex", "hyperlex-data.zip");
+        string zip = Path.Combine(Repository.Root, "..", "shared", "datasets", "hyperlex", "hyperlex-data.zip");
         if (!File.Exists(zip))
         {
             Assert.Ignore($"HyperLex is not shipped with the project (research licence); {zip} is absent on this machine");
@@ -237,16 +237,5 @@ public class TrainingCommandTests
             Assert.That(exit, Is.EqualTo(1));
             Assert.That(error, Does.Contain("no such model file"));
         });
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "HierRetrieval.MLNet.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new DirectoryNotFoundException("the repository root (HierRetrieval.MLNet.sln) is not above the test output");
     }
 }

@@ -3,6 +3,7 @@ using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Tests.Shared;
 using HierRetrieval.Training;
+using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -32,7 +33,15 @@ public class TextDualEncoderTests
         {
             TopK = 10,
             Towers = new TextTowerOptions { HiddenSize = 48 },
-            Trainer = new DualEncoderTrainerOptions { Dimension = 24, Steps = 300, FinetuneSteps = 50, BatchSize = 256, RandomNegatives = 256, LearningRate = 3e-3, Threads = 2, Seed = 2 },
+            Trainer = new DualEncoderTrainerOptions
+            {
+                Dimension = 24,
+                Stages = TrainingRecipes.Create(TrainingRecipe.PretrainFinetune, TrainingRecipes.Pretrain with { Steps = 300, LearningRate = 3e-3 }, TrainingRecipes.Finetune with { Steps = 50, LearningRate = 3e-6 }),
+                BatchSize = 256,
+                RandomNegatives = 256,
+                Threads = 2,
+                Seed = 2,
+            },
         };
         using var model = mlContext.HierarchicalRetrieval().Trainers.TextDualEncoder(options).Fit(data);
         var metrics = mlContext.HierarchicalRetrieval().Evaluate(model.Transform(data));

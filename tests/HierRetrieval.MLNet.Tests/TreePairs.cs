@@ -2,6 +2,7 @@ using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Training;
+using HierRetrieval.Training.Recipes;
 using Microsoft.ML;
 
 namespace HierRetrieval.MLNet.Tests;
@@ -32,12 +33,12 @@ internal static class TreePairs
         Trainer = new DualEncoderTrainerOptions
         {
             Dimension = 8,
-            Steps = 300,
-            FinetuneSteps = 60,
+            Stages = TrainingRecipes.Create(
+                TrainingRecipe.PretrainFinetune,
+                TrainingRecipes.Pretrain with { Steps = 300, ValidationInterval = 100 },
+                TrainingRecipes.Finetune with { Steps = 60, ValidationInterval = 20 }),
             BatchSize = 64,
             RandomNegatives = 32,
-            ValidationInterval = 100,
-            FinetuneValidationInterval = 20,
             FarThreshold = 2,
             Threads = 1,
             Seed = 7,

@@ -29,12 +29,12 @@ public class EsciRecipeTests
     internal static EsciTrainingOptions Options(EsciRecipe recipe) => new()
     {
         Recipe = recipe,
-        Trainer = new DualEncoderTrainerOptions
+        Trainer = new DualEncoderTrainerOptions { Dimension = 32, BatchSize = 64, RandomNegatives = 64, Threads = 2, Seed = 3 },
+        FirstStage = TrainingRecipes.Pretrain with { Steps = 300, LearningRate = 3e-3, Temperature = 20, ValidationInterval = 100 },
+        SubstituteStage = TrainingRecipes.Finetune with
         {
-            Dimension = 32, Steps = 300, BatchSize = 64, RandomNegatives = 64, LearningRate = 3e-3, Temperature = 20,
-            FinetuneSteps = 300, FinetuneLearningRate = 3e-4, FinetuneTemperature = 100, ValidationInterval = 100, FinetuneValidationInterval = 50,
-            FinetuneEarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
-            Threads = 2, Seed = 3,
+            Steps = 300, LearningRate = 3e-4, Temperature = 100, ValidationInterval = 50,
+            EarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
         },
         Towers = new TextTowerOptions { HiddenSize = 64 },
     };
@@ -69,7 +69,7 @@ public class EsciRecipeTests
         var mlContext = new MLContext(seed: 1);
         var (train, test) = Data();
         var options = Options(EsciRecipe.ExactOnly);
-        var model = EsciTrainer.Train(mlContext, train, Fields, options with { Trainer = options.Trainer with { Steps = 100 } });
+        var model = EsciTrainer.Train(mlContext, train, Fields, options with { FirstStage = options.FirstStage with { Steps = 100 } });
         using var folder = new TempFolder();
         string zip = Path.Combine(folder.Path, "shopping.zip");
         model.Save(mlContext, zip, k: 5);
@@ -106,7 +106,7 @@ public class EsciRecipeTests
         var (train, _) = Data();
         var options = Options(EsciRecipe.ExactOnly);
         string zip = Path.Combine(folder.Path, "shopping.zip");
-        EsciTrainer.Train(mlContext, train, Fields, options with { Trainer = options.Trainer with { Steps = 50 } }).Save(mlContext, zip, k: 5);
+        EsciTrainer.Train(mlContext, train, Fields, options with { FirstStage = options.FirstStage with { Steps = 50 } }).Save(mlContext, zip, k: 5);
 
         using var scorer = new TextBatchScorer(zip);
         var reports = new List<EsciScoringProgress>();

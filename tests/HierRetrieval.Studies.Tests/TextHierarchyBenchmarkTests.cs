@@ -1,5 +1,6 @@
 using HierRetrieval.Data.Datasets;
 using HierRetrieval.Studies.HeldOut;
+using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
 
@@ -15,7 +16,9 @@ public class TextHierarchyBenchmarkTests
         {
             HeldOutFraction = 0.05,
             Towers = new TextTowerOptions { HiddenSize = 48 },
-            Trainer = new TextHierarchyBenchmarkOptions().Trainer with { Dimension = 24, Steps = 250, FinetuneSteps = 50, FinetuneLearningRate = 3e-4, Threads = 2, Seed = 1 },
+            Trainer = new TextHierarchyBenchmarkOptions().Trainer with { Dimension = 24, Threads = 2, Seed = 1 },
+            FirstStage = new TextHierarchyBenchmarkOptions().FirstStage with { Steps = 250 },
+            FinetuneStage = TrainingRecipes.Finetune with { Steps = 50, LearningRate = 3e-4 },
         };
         var result = TextHierarchyBenchmark.Run(new MLContext(seed: 1), mammals, options);
         Assert.Multiple(() =>
@@ -41,7 +44,9 @@ public class TextHierarchyBenchmarkTests
             HeldOut = HeldOutUnit.Pairs,
             HeldOutFraction = 0.1,
             Towers = new TextTowerOptions { HiddenSize = 48 },
-            Trainer = new TextHierarchyBenchmarkOptions().Trainer with { Dimension = 24, Steps = 300, FinetuneSteps = 50, FinetuneLearningRate = 3e-4, Threads = 2, Seed = 1 },
+            Trainer = new TextHierarchyBenchmarkOptions().Trainer with { Dimension = 24, Threads = 2, Seed = 1 },
+            FirstStage = new TextHierarchyBenchmarkOptions().FirstStage with { Steps = 300 },
+            FinetuneStage = TrainingRecipes.Finetune with { Steps = 50, LearningRate = 3e-4 },
         };
         var result = TextHierarchyBenchmark.Run(new MLContext(seed: 1), mammals, options);
         TestContext.Out.WriteLine($"text D1 {result.Text.RecallByDistance[1]:P1} overall {result.Text.Overall:P1}; lookup D1 {result.LookupTable.RecallByDistance[1]:P1} overall {result.LookupTable.Overall:P1}");

@@ -37,11 +37,11 @@ public class TextTowerTests
     private static (double Overall, float[] Embeddings) Train(int seed)
     {
         var split = PairSplitter.Split(Tree.Closure, new PairSplitOptions { Seed = 1 });
-        var options = TrainerTests.Small(TrainingRecipe.Standard) with { Dimension = 16, Steps = 200, Seed = seed, LearningRate = 3e-3 };
+        var options = TrainerTests.Small(TrainingRecipe.Standard, TrainerTests.First with { Steps = 200, LearningRate = 3e-3 }) with { Seed = seed };
         var bags = PrefixBags(Tree);
         using var queries = new TextTower(bags, options.Dimension, new TextTowerOptions { HiddenSize = 32 }, seed, CPU);
         using var documents = new TextTower(bags, options.Dimension, new TextTowerOptions { HiddenSize = 32 }, seed + 1, CPU);
-        var result = new DualEncoderTrainer(options).Train(Tree.Closure, split, queries, documents);
+        var result = new DualEncoderTrainer(options).Train(Tree.Closure, split.Train, queries, documents, TrainerTests.Validator(Tree.Closure, split));
         var test = new HierarchyEvaluator().Evaluate(Tree.Closure, result.Embeddings, split.Test);
         return (test.Overall, result.Embeddings.Queries.Values.ToArray());
     }
@@ -62,9 +62,9 @@ public class TextTowerTests
     public void SharedTower_ServesBothSides_UpdatedOncePerBatch_AndLearns()
     {
         var split = PairSplitter.Split(Tree.Closure, new PairSplitOptions { Seed = 1 });
-        var options = TrainerTests.Small(TrainingRecipe.Standard) with { Dimension = 16, Steps = 200, Seed = 5, LearningRate = 3e-3 };
+        var options = TrainerTests.Small(TrainingRecipe.Standard, TrainerTests.First with { Steps = 200, LearningRate = 3e-3 }) with { Seed = 5 };
         using var shared = new TextTower(PrefixBags(Tree), options.Dimension, new TextTowerOptions { HiddenSize = 32 }, 5, CPU);
-        var result = new DualEncoderTrainer(options).Train(Tree.Closure, split, shared, shared);
+        var result = new DualEncoderTrainer(options).Train(Tree.Closure, split.Train, shared, shared, TrainerTests.Validator(Tree.Closure, split));
         var test = new HierarchyEvaluator().Evaluate(Tree.Closure, result.Embeddings, split.Test);
         Assert.Multiple(() =>
         {

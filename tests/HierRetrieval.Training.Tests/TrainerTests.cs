@@ -2,6 +2,7 @@ using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
+using HierRetrieval.Runs.Validation;
 using HierRetrieval.Training.Batching;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Tests.Shared;
@@ -13,26 +14,31 @@ public class TrainerTests
     private static readonly Hierarchy Mammals = HierarchyCatalog.Load(HierarchyCatalog.WordNetMammalsName);
     private static readonly PairSplit MammalSplit = PairSplitter.Split(Mammals.Closure, new PairSplitOptions { Seed = 1 });
 
-    internal static DualEncoderTrainerOptions Small(TrainingRecipe recipe) => new()
+    /// <summary>300 steps validated every 100 (then 60 finetuning steps every 20), no patience.</summary>
+    internal static readonly StageOptions First = TrainingRecipes.Pretrain with { Steps = 300, ValidationInterval = 100, EarlyStopping = new EarlyStoppingCriterion() };
+
+    internal static readonly StageOptions Finetune = TrainingRecipes.Finetune with { Steps = 60, ValidationInterval = 20, EarlyStopping = new EarlyStoppingCriterion() };
+
+    internal static DualEncoderTrainerOptions Small(TrainingRecipe recipe, StageOptions? first = null, StageOptions? finetune = null) => new()
     {
         Dimension = 16,
-        Recipe = recipe,
+        Stages = TrainingRecipes.Create(recipe, first ?? First, finetune ?? Finetune),
         Seed = 3,
         Threads = 2,
         BatchSize = 256,
         RandomNegatives = 256,
-        Steps = 300,
-        FinetuneSteps = 60,
-        ValidationInterval = 100,
-        FinetuneValidationInterval = 20,
-        EarlyStopping = new EarlyStoppingCriterion(),
-        FinetuneEarlyStopping = new EarlyStoppingCriterion(),
     };
+
+    /// <summary>Validation on the split's validation pairs, as a training run sets it up.</summary>
+    internal static HierarchyValidator Validator(TransitiveClosure closure, PairSplit split) => new(closure, split.Validation, new ValidationOptions(), seed: 3, threads: 2);
+
+    private static TrainingResult TrainMammals(DualEncoderTrainerOptions options, string? checkpoint = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default, Retrieval.NodeEmbeddings? initial = null) =>
+        new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit.Train, Validator(Mammals.Closure, MammalSplit), checkpoint, progress, cancellationToken, initial);
 
     [Test]
     public void Train_Mammals_RecallRisesFarAboveTheUntrainedModel()
     {
-        var result = new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(Mammals.Closure, MammalSplit);
+        var result = TrainMammals(Small(TrainingRecipe.Standard));
         var test = new HierarchyEvaluator().Evaluate(Mammals.Closure, result.Embeddings, MammalSplit.Test);
         Assert.Multiple(() =>
         {
@@ -46,17 +52,17 @@ public class TrainerTests
     [Test]
     public void Train_SameSeedAndThreads_GivesIdenticalEmbeddings()
     {
-        var options = Small(TrainingRecipe.Standard) with { Steps = 60 };
-        var first = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit);
-        var second = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit);
+        var options = Small(TrainingRecipe.Standard, First with { Steps = 60 });
+        var first = TrainMammals(options);
+        var second = TrainMammals(options);
         Assert.That(second.Embeddings.Queries.Values.ToArray(), Is.EqualTo(first.Embeddings.Queries.Values.ToArray()));
     }
 
     [Test]
     public void Train_StoppedAndResumed_EqualsAnUninterruptedRun()
     {
-        var options = Small(TrainingRecipe.PretrainFinetune) with { Steps = 150, FinetuneSteps = 40, ValidationInterval = 50, FinetuneValidationInterval = 10 };
-        var uninterrupted = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit);
+        var options = Small(TrainingRecipe.PretrainFinetune, First with { Steps = 150, ValidationInterval = 50 }, Finetune with { Steps = 40, ValidationInterval = 10 });
+        var uninterrupted = TrainMammals(options);
 
         using var folder = new TempFolder();
         string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
@@ -68,9 +74,8 @@ public class TrainerTests
                 stop.Cancel();
             }
         });
-        Assert.Throws<OperationCanceledException>(() =>
-            new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, checkpoint, stopInFinetuning, stop.Token));
-        var resumed = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, checkpoint);
+        Assert.Throws<OperationCanceledException>(() => TrainMammals(options, checkpoint, stopInFinetuning, stop.Token));
+        var resumed = TrainMammals(options, checkpoint);
 
         Assert.Multiple(() =>
         {
@@ -84,7 +89,7 @@ public class TrainerTests
     [Test]
     public void Train_LossBecomesInfinite_StopsWithAClearMessageAndKeepsTheLastCheckpoint()
     {
-        var options = Small(TrainingRecipe.PretrainFinetune) with { Steps = 50, FinetuneTemperature = 3e38 };
+        var options = Small(TrainingRecipe.PretrainFinetune, First with { Steps = 50 }, Finetune with { Temperature = 3e38 });
         using var folder = new TempFolder();
         string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
         byte[]? afterPretraining = null;
@@ -95,7 +100,7 @@ public class TrainerTests
                 afterPretraining = File.ReadAllBytes(checkpoint);
             }
         });
-        var error = Assert.Throws<TrainingDivergedException>(() => new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, checkpoint, watch));
+        var error = Assert.Throws<TrainingDivergedException>(() => TrainMammals(options, checkpoint, watch));
         Assert.Multiple(() =>
         {
             Assert.That(error!.Message, Does.Contain("finetune step 1").And.Contain("the loss became").And.Contain(checkpoint));
@@ -108,23 +113,36 @@ public class TrainerTests
     public void Train_ThresholdAboveEveryDistance_ReportsTheEmptyFarSet()
     {
         var options = Small(TrainingRecipe.PretrainFinetune) with { FarThreshold = 100 };
-        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit));
-        Assert.That(error!.Message, Does.Contain("no training pair has distance >= 100").And.Contain("the largest is"));
+        var error = Assert.Throws<ArgumentException>(() => TrainMammals(options));
+        Assert.That(error!.Message, Does.Contain("no training pair has distance >= 100").And.Contain("the largest is").And.Contain("stage 'finetune'"));
     }
 
     [Test]
-    public void Finetune_FromATrainedModel_StartsWhereItLeftOff_AndNeedsThatModel()
+    public void Finetune_FromATrainedModel_StartsWhereItLeftOff()
     {
-        var pretrained = new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(Mammals.Closure, MammalSplit);
-        var options = Small(TrainingRecipe.Finetune);
-        var finetuned = new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit, initialEmbeddings: pretrained.Embeddings);
-        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit));
+        var pretrained = TrainMammals(Small(TrainingRecipe.Standard));
+        var finetuned = TrainMammals(Small(TrainingRecipe.Finetune), initial: pretrained.Embeddings);
         Assert.Multiple(() =>
         {
             Assert.That(finetuned.Curve.Points[0].Overall, Is.EqualTo(pretrained.Curve.Points.Max(p => p.Overall)).Within(1e-9), "step 0 of finetuning is the pretrained model");
             Assert.That(finetuned.Stages.Single().Name, Is.EqualTo("finetune"));
-            Assert.That(error!.Message, Does.Contain("starts from a pretrained model"));
         });
+    }
+
+    [Test]
+    public void Options_StagesWithTheSameName_AreRejected()
+    {
+        var options = Small(TrainingRecipe.Standard) with { Stages = [First, First with { Steps = 10 }] };
+        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(options));
+        Assert.That(error!.Message, Is.EqualTo("Stages must have distinct names (got pretrain, pretrain) (Parameter 'Stages')"));
+    }
+
+    [Test]
+    public void Options_AStageSettingOutOfRange_IsNamedWithItsStage()
+    {
+        var options = Small(TrainingRecipe.PretrainFinetune, finetune: Finetune with { LearningRate = double.PositiveInfinity });
+        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(options));
+        Assert.That(error!.Message, Is.EqualTo("Stages[1].LearningRate must be positive and finite (got Infinity) (Parameter 'Stages[1].LearningRate')"));
     }
 
     [Test]
@@ -142,7 +160,7 @@ public class TrainerTests
         builder.AddNode("b");
         var lonely = builder.Build();
         var split = PairSplitter.Split(lonely.Closure, new PairSplitOptions());
-        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(lonely.Closure, split));
+        var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(Small(TrainingRecipe.Standard)).Train(lonely.Closure, split.Train));
         Assert.That(error!.Message, Does.Contain("no (child, ancestor) pairs"));
     }
 
@@ -158,7 +176,7 @@ public class TrainerTests
         var recall = new Dictionary<MaskSource, (double Path, double None)>();
         foreach (var source in Enum.GetValues<MaskSource>())
         {
-            var embeddings = new DualEncoderTrainer(Small(TrainingRecipe.Standard) with { MaskSource = source }).Train(Mammals.Closure, MammalSplit).Embeddings;
+            var embeddings = TrainMammals(Small(TrainingRecipe.Standard) with { MaskSource = source }).Embeddings;
             double Recall(HeldOutEvidence evidence) => new HierarchyEvaluator().Evaluate(Mammals.Closure, embeddings, classes[evidence]).Overall;
             recall[source] = (Recall(HeldOutEvidence.Path), Recall(HeldOutEvidence.None));
         }
@@ -179,25 +197,15 @@ public class TrainerTests
         // loses distance 3 entirely, which is the paper's lost-in-the-long-distance effect.
         var tree = SyntheticHierarchies.PerfectTree(5, 4);
         var all = PairSet.All(tree.Closure);
-        var split = new PairSplit(all, all, all);
-        var options = new DualEncoderTrainerOptions
-        {
-            Dimension = 3,
-            Threads = 1,
-            BatchSize = 64,
-            RandomNegatives = 64,
-            MaskFalseNegatives = false,
-            Steps = 2000,
-            ValidationInterval = 200,
-            FarThreshold = 2,
-            FinetuneLearningRate = 1e-3,
-            FinetuneValidationInterval = 10,
-            EarlyStopping = new EarlyStoppingCriterion(),
-            FinetuneEarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
-        };
+        var first = TrainingRecipes.Pretrain with { Steps = 2000, ValidationInterval = 200, MaskFalseNegatives = false, EarlyStopping = new EarlyStoppingCriterion() };
+        var finetune = TrainingRecipes.Finetune with { LearningRate = 1e-3, ValidationInterval = 10, EarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min } };
+        var options = new DualEncoderTrainerOptions { Dimension = 3, Threads = 1, BatchSize = 64, RandomNegatives = 64, FarThreshold = 2 };
+        var validator = new HierarchyValidator(tree.Closure, all, new ValidationOptions(), seed: 0, threads: 1);
+        TrainingResult Train(TrainingRecipe recipe) =>
+            new DualEncoderTrainer(options with { Stages = TrainingRecipes.Create(recipe, first, finetune) }).Train(tree.Closure, all, validator);
         var evaluator = new HierarchyEvaluator();
-        var standard = evaluator.Evaluate(tree.Closure, new DualEncoderTrainer(options with { Recipe = TrainingRecipe.Standard }).Train(tree.Closure, split).Embeddings, all);
-        var recipe = evaluator.Evaluate(tree.Closure, new DualEncoderTrainer(options).Train(tree.Closure, split).Embeddings, all);
+        var standard = evaluator.Evaluate(tree.Closure, Train(TrainingRecipe.Standard).Embeddings, all);
+        var recipe = evaluator.Evaluate(tree.Closure, Train(TrainingRecipe.PretrainFinetune).Embeddings, all);
         Assert.Multiple(() =>
         {
             Assert.That(standard.RecallByDistance[3], Is.LessThan(0.05), "standard training loses distance 3");

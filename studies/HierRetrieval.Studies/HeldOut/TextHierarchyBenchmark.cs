@@ -1,9 +1,9 @@
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
-using HierRetrieval.Retrieval;
 using HierRetrieval.Training;
-using HierRetrieval.Runs.Models;
+using HierRetrieval.Runs;
+using HierRetrieval.Runs.Splits;
 using HierRetrieval.Runtime.Text;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
@@ -33,8 +33,23 @@ public sealed record TextHierarchyBenchmarkOptions
     /// <summary>Whether a node's document text includes its gloss (its query text always does).</summary>
     public bool GlossInDocuments { get; init; }
 
-    /// <summary>Trainer settings for both the text and the lookup-table models (recipe included).</summary>
-    public DualEncoderTrainerOptions Trainer { get; init; } = new() { Dimension = 64, Steps = 2000, BatchSize = 512, RandomNegatives = 1024, LearningRate = 3e-3 };
+    /// <summary>Trainer settings shared by the text and the lookup-table models (their stages are replaced, see <see cref="Recipe"/>).</summary>
+    public DualEncoderTrainerOptions Trainer { get; init; } = new() { Dimension = 64, BatchSize = 512, RandomNegatives = 1024 };
+
+    /// <summary>The text model's recipe; the lookup tables train the standard recipe with <see cref="FirstStage"/>.</summary>
+    public TrainingRecipe Recipe { get; init; } = TrainingRecipe.PretrainFinetune;
+
+    /// <summary>Pretraining (or the only stage) of both models.</summary>
+    public StageOptions FirstStage { get; init; } = TrainingRecipes.Pretrain with { Steps = 2000, LearningRate = 3e-3 };
+
+    /// <summary>The text model's finetuning; null is the default finetuning stage at a thousandth of the first stage's learning rate.</summary>
+    public StageOptions? FinetuneStage { get; init; }
+
+    /// <summary>The text model's trainer settings.</summary>
+    internal DualEncoderTrainerOptions TextTrainer => Trainer with { Stages = TrainingRecipes.Create(Recipe, FirstStage, FinetuneStage) };
+
+    /// <summary>The lookup tables' trainer settings: the standard recipe.</summary>
+    internal DualEncoderTrainerOptions LookupTrainer => Trainer with { Stages = TrainingRecipes.Create(TrainingRecipe.Standard, FirstStage) };
 
     /// <summary>The text towers' shape.</summary>
     public TextTowerOptions Towers { get; init; } = new();
@@ -73,44 +88,24 @@ public static class TextHierarchyBenchmark
             throw new ArgumentOutOfRangeException(nameof(options), $"HeldOutFraction must be in (0, {(options.HeldOut == HeldOutUnit.Pairs ? 0.5 : 1)}), found {options.HeldOutFraction}");
         }
 
-        var closure = hierarchy.Closure;
-        var (trainClosure, split, test, seen) = options.HeldOut == HeldOutUnit.Nodes ? HoldOutNodes(closure, options) : HoldOutPairs(closure, options);
+        SplitPolicy policy = options.HeldOut == HeldOutUnit.Nodes
+            ? new NodeSplitPolicy(options.HeldOutFraction, ValidationFraction: 0.05, options.Trainer.Seed)
+            : new PairSplitPolicy(new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });
+        var input = RunInput.ForHierarchy("text hierarchy benchmark", hierarchy, policy);
+        var heldOut = input.Split.HeldOutNodes;
+        int[] seen = [.. Enumerable.Range(0, hierarchy.Count).Where(n => !heldOut.Contains(n))];
         string[] queryTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, gloss: true))];
         string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, options.GlossInDocuments))];
         var featurizer = TextFeaturizer.Fit(mlContext, seen.Select(n => queryTexts[n]).Concat(seen.Select(n => documentTexts[n])), options.Features);
-        var evaluator = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 });
-        NodeEmbeddings? firstStage = null;
-        TrainingResult text;
-        using (var towers = new TextTowerPair(featurizer.Featurize(queryTexts), featurizer.Featurize(documentTexts), options.Trainer, options.Towers))
+        var run = new TrainingRunOptions { Trainer = options.TextTrainer, Test = new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 } };
+        TrainingRunResult text;
+        using (var towers = new TextTowerPair(featurizer.Featurize(queryTexts), featurizer.Featurize(documentTexts), run.Trainer, options.Towers))
         {
-            var trainer = new DualEncoderTrainer(options.Trainer);
-            trainer.StageCompleted += (_, e) => firstStage ??= e.IsLast ? null : e.Embeddings;
-            text = trainer.Train(trainClosure, split, towers.Queries, towers.Documents, progress: progress, cancellationToken: cancellationToken);
+            text = new TrainingRun(run).Train(input, towers.Queries, towers.Documents, progress, cancellationToken);
         }
 
-        var lookup = new DualEncoderTrainer(options.Trainer with { Recipe = TrainingRecipe.Standard }).Train(trainClosure, split, progress: progress, cancellationToken: cancellationToken);
-        HierarchyRetrievalMetrics Evaluate(NodeEmbeddings embeddings) => evaluator.Evaluate(closure, embeddings, test, cancellationToken: cancellationToken);
-        return new TextHierarchyBenchmarkResult(test.Queries().Length, Evaluate(text.Embeddings), firstStage is null ? null : Evaluate(firstStage), Evaluate(lookup.Embeddings));
-    }
-
-    /// <summary>Held-out nodes leave the training closure (masks and validation included) and the featurizer's vocabulary.</summary>
-    private static (TransitiveClosure Train, PairSplit Split, PairSet Test, IEnumerable<int> Seen) HoldOutNodes(TransitiveClosure closure, TextHierarchyBenchmarkOptions options)
-    {
-        var random = new Random(options.Trainer.Seed);
-        int[] candidates = [.. Enumerable.Range(0, closure.NodeCount).Where(n => closure.MatchSetSize(n) > 1)];
-        var heldOut = random.GetItems(candidates, candidates.Length).Distinct().Take((int)Math.Round(candidates.Length * options.HeldOutFraction)).ToHashSet();
-        var trainPairs = PairSet.All(closure).Pairs.ToArray().Where(p => !heldOut.Contains(p.Query) && !heldOut.Contains(p.Document));
-        var trainClosure = TransitiveClosure.FromPairs(closure.NodeCount, trainPairs);
-        var split = PairSplitter.Split(trainClosure, new PairSplitOptions { ValidationFraction = 0.05, TestFraction = 0, Seed = options.Trainer.Seed });
-        split = split with { Train = split.Train.Where(p => !heldOut.Contains(p.Query)) };
-        return (trainClosure, split, PairSet.ForQueries(closure, heldOut, includeSelf: false), Enumerable.Range(0, closure.NodeCount).Where(n => !heldOut.Contains(n)));
-    }
-
-    /// <summary>The lookup tables' pair split, as in <c>hierret train</c>; what masking knows follows <see cref="DualEncoderTrainerOptions.MaskSource"/>.</summary>
-    private static (TransitiveClosure Train, PairSplit Split, PairSet Test, IEnumerable<int> Seen) HoldOutPairs(TransitiveClosure closure, TextHierarchyBenchmarkOptions options)
-    {
-        var split = TrainingManifest.SplitPairs(closure, new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });
-        return (closure, split, split.Test, Enumerable.Range(0, closure.NodeCount));
+        var lookup = new TrainingRun(run with { Trainer = options.LookupTrainer }).Train(input, progress, cancellationToken);
+        return new TextHierarchyBenchmarkResult(input.Split.Split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!);
     }
 
     private static string Text(NodeText text, bool gloss)

@@ -75,6 +75,26 @@ public sealed class PairSet
         return Where(p => p.Distance == 0 || p.Distance >= farThreshold || random.NextDouble() < fraction);
     }
 
+    /// <summary>
+    /// The pairs of a seeded random sample of <paramref name="queries"/> queries (all pairs when there are no more
+    /// queries than that, or when <paramref name="queries"/> is 0): a cheaper validation set with every match of
+    /// each sampled query.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="queries"/> is negative.</exception>
+    public PairSet SampleQueries(int queries, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(queries);
+        int[] all = Queries();
+        if (queries == 0 || all.Length <= queries)
+        {
+            return this;
+        }
+
+        var random = StepRandom.For(seed, stream: 2000, index: 0);
+        var chosen = random.GetItems(all, all.Length).Distinct().Take(queries).ToHashSet();
+        return Where(p => chosen.Contains(p.Query));
+    }
+
     /// <summary>The number of pairs at each distance, ascending by distance.</summary>
     public SortedDictionary<int, int> CountByDistance()
     {

@@ -1,4 +1,4 @@
-using HierRetrieval.Evaluation;
+using HierRetrieval.Training.Validation;
 
 namespace HierRetrieval.Training.Recipes;
 
@@ -28,7 +28,7 @@ public sealed record EarlyStoppingCriterion
     public int Patience { get; init; }
 
     /// <summary>The score of <paramref name="metrics"/> under this criterion.</summary>
-    public double Score(HierarchyRetrievalMetrics metrics) => Metric switch
+    public double Score(ValidationResult metrics) => Metric switch
     {
         EarlyStoppingMetric.Overall => metrics.Overall,
         EarlyStoppingMetric.Min => metrics.Min,

@@ -1,6 +1,6 @@
 namespace HierRetrieval.Training.Recipes;
 
-/// <summary>How training pairs are scheduled.</summary>
+/// <summary>The named recipes; <see cref="TrainingRecipes.Create"/> turns one into its list of stages.</summary>
 public enum TrainingRecipe
 {
     /// <summary>One stage over all training pairs.</summary>
@@ -12,7 +12,7 @@ public enum TrainingRecipe
     /// <summary>Pretrain on all training pairs, then finetune on far pairs at a low learning rate and a high temperature.</summary>
     PretrainFinetune,
 
-    /// <summary>The finetuning stage alone, starting from a pretrained model's embeddings.</summary>
+    /// <summary>The finetuning stage alone, to start from a pretrained model's embeddings.</summary>
     Finetune,
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using HierRetrieval.Data.IO;
-using HierRetrieval.Evaluation.Reporting;
 
 namespace HierRetrieval.Training.Reporting;
 
@@ -15,7 +14,7 @@ namespace HierRetrieval.Training.Reporting;
 public sealed record TrainingCurvePoint(
     long Step, string Stage, long StageStep, double Loss, double Overall, double Min, IReadOnlyDictionary<int, double> RecallByDistance);
 
-/// <summary>The validation points of a run, written as CSV and as an SVG chart of recall by distance over the stages.</summary>
+/// <summary>The validation points of a run, written as CSV (the training run also draws them as an SVG chart).</summary>
 public sealed class TrainingCurve
 {
     private readonly List<TrainingCurvePoint> _points = [];
@@ -48,26 +47,8 @@ public sealed class TrainingCurve
         });
     }
 
-    /// <summary>An SVG chart: validation recall by distance (one line each, plus overall dashed) against the step.</summary>
-    public string RenderSvg(string title)
-    {
-        var chart = new SvgChart(title + StageMarks(), "step", "validation recall@|S(q)|");
-        foreach (int distance in Distances())
-        {
-            chart.Add($"distance {distance}", [.. _points.Where(p => p.RecallByDistance.ContainsKey(distance)).Select(p => ((double)p.Step, p.RecallByDistance[distance]))]);
-        }
-
-        chart.Add("overall", [.. _points.Select(p => ((double)p.Step, p.Overall))], dashed: true);
-        return chart.Render(760, 420);
-    }
-
-    private string StageMarks()
-    {
-        var starts = _points.Where(p => p.StageStep == 0 && p.Step > 0).Select(p => $"{p.Stage} from step {Format(p.Step)}").ToList();
-        return starts.Count == 0 ? "" : $" ({string.Join(", ", starts)})";
-    }
-
-    private int[] Distances() => [.. _points.SelectMany(p => p.RecallByDistance.Keys).Distinct().Order()];
+    /// <summary>The distances seen at any point, ascending.</summary>
+    public int[] Distances() => [.. _points.SelectMany(p => p.RecallByDistance.Keys).Distinct().Order()];
 
     private static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("0.######", CultureInfo.InvariantCulture);
 }

@@ -1,51 +1,9 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.IO;
-using HierRetrieval.Data.Pairs;
 using HierRetrieval.Retrieval;
-using HierRetrieval.Training;
 
 namespace HierRetrieval.Runs.Models;
-
-/// <summary>How a model was trained: enough to rebuild its data split and to describe it.</summary>
-/// <param name="Hierarchy">The hierarchy as given to the catalog (name, spec or path).</param>
-/// <param name="Options">The trainer's settings.</param>
-/// <param name="Split">The pair split's settings.</param>
-public sealed record TrainingManifest(string Hierarchy, DualEncoderTrainerOptions Options, PairSplitOptions Split)
-{
-    /// <summary>Fraction of the near non-self training pairs kept (1 = all; see <see cref="PairSet.ThinNear"/>).</summary>
-    public double NearFraction { get; init; } = 1.0;
-
-    /// <summary>
-    /// The training split: a seeded pair split, where a validation or test fraction of 0 means no held-out pairs
-    /// for that role, so validation or the report uses all pairs (what a memorisation study such as the synthetic
-    /// trees needs).
-    /// </summary>
-    public static PairSplit SplitPairs(TransitiveClosure closure, PairSplitOptions options)
-    {
-        var split = PairSplitter.Split(closure, options);
-        if (options.ValidationFraction == 0)
-        {
-            split = split with { Validation = PairSet.All(closure) };
-        }
-
-        if (options.TestFraction == 0)
-        {
-            split = split with { Test = PairSet.All(closure) };
-        }
-
-        return split;
-    }
-
-    /// <summary>The split this model was trained on: <see cref="Split"/>, with the training pairs thinned as <see cref="NearFraction"/> says.</summary>
-    public PairSplit SplitPairs(TransitiveClosure closure)
-    {
-        var split = SplitPairs(closure, Split);
-        return NearFraction < 1 ? split with { Train = split.Train.ThinNear(Options.FarThreshold, NearFraction, Options.Seed) } : split;
-    }
-}
 
 /// <summary>
 /// A trained lookup-table dual encoder as a file: the manifest (JSON), the node ids, and the unit-norm query and
@@ -60,7 +18,6 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
     public const string FileName = "embeddings.bin";
 
     private const string Magic = "HierRetrieval.TrainedModel/1";
-    private static readonly JsonSerializerOptions JsonOptions = new() { Converters = { new JsonStringEnumConverter() }, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>The embeddings in <paramref name="hierarchy"/>'s node order (row i = node i), matched by id.</summary>
     /// <exception cref="ArgumentException">A node of the hierarchy has no embedding in the model.</exception>
@@ -88,7 +45,7 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
-        writer.Write(JsonSerializer.Serialize(Manifest, JsonOptions));
+        writer.Write(Manifest.ToJson());
         writer.Write(Ids.Count);
         writer.Write(Embeddings.Queries.Dimension);
         foreach (string id in Ids)
@@ -119,8 +76,7 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
                 throw new InvalidDataException($"{file}: not a trained model");
             }
 
-            var manifest = JsonSerializer.Deserialize<TrainingManifest>(reader.ReadString(), JsonOptions)
-                ?? throw new InvalidDataException($"{file}: empty manifest");
+            var manifest = TrainingManifest.FromJson(reader.ReadString(), file);
             int rows = reader.ReadInt32();
             int dimension = reader.ReadInt32();
             string[] ids = new string[rows];

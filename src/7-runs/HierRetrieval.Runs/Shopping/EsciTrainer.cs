@@ -1,6 +1,7 @@
 using HierRetrieval.Data.Esci;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
+using HierRetrieval.Runs.Splits;
 using HierRetrieval.Runtime.Shopping;
 using HierRetrieval.Runtime.Text;
 using HierRetrieval.Training;
@@ -16,8 +17,24 @@ public sealed record EsciTrainingOptions
     /// <summary>Which judgements train which stage.</summary>
     public EsciRecipe Recipe { get; init; } = EsciRecipe.ExactThenSubstitute;
 
-    /// <summary>Trainer settings (dimension, steps, learning rates, temperatures, seed, threads); recipe and far threshold are set from <see cref="Recipe"/>.</summary>
-    public DualEncoderTrainerOptions Trainer { get; init; } = new() { Dimension = 64, Steps = 2000, BatchSize = 256, RandomNegatives = 512, LearningRate = 3e-3 };
+    /// <summary>
+    /// Trainer settings (dimension, batch, negatives, seed, threads). Its stages and far threshold are replaced: the
+    /// recipe's stages are made of <see cref="FirstStage"/> and <see cref="SubstituteStage"/>, and Substitute pairs are far.
+    /// </summary>
+    public DualEncoderTrainerOptions Trainer { get; init; } = new() { Dimension = 64, BatchSize = 256, RandomNegatives = 512 };
+
+    /// <summary>The first stage: Exact pairs (and Substitute pairs too, for <see cref="EsciRecipe.Mix"/>).</summary>
+    public StageOptions FirstStage { get; init; } = TrainingRecipes.Pretrain with { Steps = 2000, LearningRate = 3e-3 };
+
+    /// <summary>The Substitute stage of <see cref="EsciRecipe.ExactThenSubstitute"/>.</summary>
+    public StageOptions SubstituteStage { get; init; } = TrainingRecipes.Finetune with { LearningRate = 3e-6 };
+
+    /// <summary>The trainer settings this recipe runs with.</summary>
+    internal DualEncoderTrainerOptions RecipeTrainer => Trainer with
+    {
+        Stages = TrainingRecipes.Create(Recipe == EsciRecipe.ExactThenSubstitute ? TrainingRecipe.NearThenFar : TrainingRecipe.Standard, FirstStage, SubstituteStage),
+        FarThreshold = EsciTrainer.SubstituteDistance,
+    };
 
     /// <summary>The text towers' shape.</summary>
     public TextTowerOptions Towers { get; init; } = new();
@@ -39,7 +56,10 @@ public sealed record EsciTrainingOptions
 /// </summary>
 public static class EsciTrainer
 {
-    private const int ExactDistance = 1, SubstituteDistance = 2;
+    private const int ExactDistance = 1;
+
+    /// <summary>The distance of a Substitute pair (Exact pairs are at 1).</summary>
+    internal const int SubstituteDistance = 2;
 
     /// <summary>Trains on <paramref name="train"/>'s judgements; every product of <paramref name="train"/> is embedded into the corpus.</summary>
     /// <returns>The model.</returns>
@@ -54,12 +74,14 @@ public static class EsciTrainer
     {
         var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
         var texts = new List<string>();
+        var keys = new List<string>();
         int Node(string key, string text)
         {
             if (!nodes.TryGetValue(key, out int node))
             {
                 node = texts.Count;
                 nodes.Add(key, node);
+                keys.Add(key);
                 texts.Add(text);
             }
 
@@ -92,17 +114,12 @@ public static class EsciTrainer
             throw new ArgumentException("the training data has no Exact judgements", nameof(train));
         }
 
-        var closure = TransitiveClosure.FromPairs(texts.Count, pairs);
-        var split = PairSplitter.Split(closure, new PairSplitOptions { ValidationFraction = options.ValidationFraction, TestFraction = 0, Seed = options.Trainer.Seed });
-        var trainer = options.Trainer with
-        {
-            Recipe = options.Recipe == EsciRecipe.ExactThenSubstitute ? TrainingRecipe.NearThenFar : TrainingRecipe.Standard,
-            FarThreshold = SubstituteDistance,
-        };
+        var input = new RunInput("esci", keys, TransitiveClosure.FromPairs(texts.Count, pairs), new KnownHeldOutSplitPolicy([], options.ValidationFraction, options.Trainer.Seed));
+        var trainer = options.RecipeTrainer;
         var featurizer = TextFeaturizer.Fit(mlContext, texts, options.Features, inputColumnName: "Query");
         var bags = featurizer.Featurize(texts);
         using var towers = new TextTowerPair(bags, bags, trainer, options.Towers, options.SharedTowers);
-        var result = new DualEncoderTrainer(trainer).Train(closure, split, towers.Queries, towers.Documents, progress: progress, cancellationToken: cancellationToken);
+        var result = new TrainingRun(new TrainingRunOptions { Trainer = trainer }).Train(input, towers.Queries, towers.Documents, progress, cancellationToken);
         int[] productRows = [.. Enumerable.Range(0, productIds.Count)];
         return new EsciTextModel(featurizer, towers.Queries.ExportWeights(), towers.Documents.ExportWeights(), productIds, result.Embeddings.Documents.SelectRows(productRows), productFields);
     }

@@ -1,7 +1,7 @@
 using HierRetrieval.Data.Hierarchies;
-using HierRetrieval.Data.Pairs;
+using HierRetrieval.Runs;
+using HierRetrieval.Runs.Splits;
 using HierRetrieval.MLNet.Schema;
-using HierRetrieval.Training;
 using Microsoft.ML;
 
 namespace HierRetrieval.MLNet;
@@ -14,7 +14,7 @@ namespace HierRetrieval.MLNet;
 /// Every name in the query or document column is a node; a node is a match of itself (distance 0), so self pairs need
 /// not be listed. A seeded <see cref="DualEncoderOptions.ValidationFraction"/> of the other pairs is held out for
 /// early stopping. Pairs marked by <see cref="DualEncoderOptions.HeldOutColumnName"/> are known matches that are not
-/// trained on: validation knows them, and so does masking unless <see cref="DualEncoderTrainerOptions.MaskSource"/>
+/// trained on: validation knows them, and so does masking unless <see cref="Training.DualEncoderTrainerOptions.MaskSource"/>
 /// keeps held-out pairs out of training.
 /// </remarks>
 public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
@@ -35,9 +35,8 @@ public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
     public DualEncoderTransformer Fit(IDataView input)
     {
         var pairs = TrainingPairs.Read(input, _options);
-        var (closure, split) = Plan(pairs, _options);
-        var result = new DualEncoderTrainer(_options.Trainer, _options.Logger).Train(closure, split, _options.CheckpointPath, _options.Progress);
-        return DualEncoderTransformer.Create(_mlContext, pairs.Names, result.Embeddings, _options with { TopK = Math.Min(_options.TopK, pairs.Names.Count) }, result);
+        var result = Run(_options).Train(Input(pairs, _options), _options.Progress);
+        return DualEncoderTransformer.Create(_mlContext, pairs.Names, result.Embeddings, _options with { TopK = Math.Min(_options.TopK, pairs.Names.Count) }, result.Training);
     }
 
     /// <summary>The schema after the transformer: the input plus the embedding, documents and scores columns.</summary>
@@ -74,12 +73,14 @@ public sealed class DualEncoderEstimator : IEstimator<DualEncoderTransformer>
         _ = TrainingPairs.Requirements(options);
     }
 
-    /// <summary>The closure of the pairs (held-out pairs included, for masking) and the training / validation split of the others.</summary>
-    internal static (TransitiveClosure Closure, PairSplit Split) Plan(TrainingPairs pairs, DualEncoderOptions options)
-    {
-        var trained = TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs);
-        var closure = pairs.HeldOut.Count == 0 ? trained : TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs.Concat(pairs.HeldOut));
-        var split = PairSplitter.Split(trained, new PairSplitOptions { ValidationFraction = options.ValidationFraction, TestFraction = 0, Seed = options.Trainer.Seed });
-        return (closure, split);
-    }
+    /// <summary>The run's data: every pair's closure (held-out pairs included, for masking), with the held-out pairs kept out of training and a validation fraction of the others.</summary>
+    internal static RunInput Input(TrainingPairs pairs, DualEncoderOptions options) => new(
+        "an ML.NET view",
+        pairs.Names,
+        TransitiveClosure.FromPairs(pairs.Names.Count, pairs.Pairs.Concat(pairs.HeldOut)),
+        new KnownHeldOutSplitPolicy(pairs.HeldOut, options.ValidationFraction, options.Trainer.Seed));
+
+    /// <summary>The training run of Fit: the trainer and validation settings, the checkpoint, the logger.</summary>
+    internal static TrainingRun Run(DualEncoderOptions options) =>
+        new(new TrainingRunOptions { Trainer = options.Trainer, Validation = options.Validation, CheckpointPath = options.CheckpointPath }, options.Logger);
 }

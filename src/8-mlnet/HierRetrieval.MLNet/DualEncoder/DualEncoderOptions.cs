@@ -1,3 +1,4 @@
+using HierRetrieval.Runs.Validation;
 using HierRetrieval.Runtime.Zips;
 using HierRetrieval.Training;
 using Microsoft.Extensions.Logging;
@@ -48,8 +49,11 @@ public record DualEncoderOptions
     /// <summary>Fraction of the non-self pairs held out to validate (early stopping); 0 trains on all of them.</summary>
     public double ValidationFraction { get; set; } = 0.05;
 
-    /// <summary>The recipe and its settings: dimension, recipe, steps, learning rates, temperatures, seed, threads, device.</summary>
+    /// <summary>The trainer's settings: dimension, stages (steps, learning rates, temperatures), negatives, seed, threads, device.</summary>
     public DualEncoderTrainerOptions Trainer { get; set; } = new();
+
+    /// <summary>Which validation queries each validation point evaluates.</summary>
+    public ValidationOptions Validation { get; set; } = new();
 
     /// <summary>Where to keep a resumable checkpoint during Fit; null runs without one.</summary>
     public string? CheckpointPath { get; set; }

@@ -59,7 +59,7 @@ public sealed class DualEncoderTransformer : RetrievalTransformer
             throw new ArgumentException($"TopK must be between 1 and the number of documents ({names.Count}), found {options.TopK}", nameof(options));
         }
 
-        var model = ExportedRetrievalModel.FromEmbeddings(names, embeddings.Queries, names, embeddings.Documents, options.TopK);
-        return new DualEncoderTransformer(LookupRetrievalChain.Create(mlContext, model, options.Columns), options.QueryColumnName, model, embeddings, names, training);
+        var (chain, model) = LookupRetrievalChain.FromEmbeddings(mlContext, names, embeddings, options.TopK, options.Columns);
+        return new DualEncoderTransformer(chain, options.QueryColumnName, model, embeddings, names, training);
     }
 }

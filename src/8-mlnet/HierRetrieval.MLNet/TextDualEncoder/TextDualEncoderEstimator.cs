@@ -1,6 +1,5 @@
 using HierRetrieval.Export.Models;
 using HierRetrieval.MLNet.Schema;
-using HierRetrieval.Training;
 using HierRetrieval.Runtime.Text;
 using HierRetrieval.Runtime.Zips;
 using HierRetrieval.Training.Towers;
@@ -35,16 +34,16 @@ public sealed class TextDualEncoderEstimator : IEstimator<TextDualEncoderTransfo
     public TextDualEncoderTransformer Fit(IDataView input)
     {
         var pairs = TrainingPairs.Read(input, _options);
-        var (closure, split) = DualEncoderEstimator.Plan(pairs, _options);
+        var run = DualEncoderEstimator.Input(pairs, _options);
         var featurizer = TextFeaturizer.Fit(_mlContext, pairs.Names, _options.Features, _options.QueryColumnName);
         var bags = featurizer.Featurize(pairs.Names);
         using var towers = new TextTowerPair(bags, bags, _options.Trainer, _options.Towers, _options.SharedTowers);
-        var result = new DualEncoderTrainer(_options.Trainer, _options.Logger).Train(closure, split, towers.Queries, towers.Documents, _options.CheckpointPath, _options.Progress);
+        var result = DualEncoderEstimator.Run(_options).Train(run, towers.Queries, towers.Documents, _options.Progress);
         int[] documentRows = [.. pairs.Pairs.Concat(pairs.HeldOut).Select(p => p.Document).Distinct().Order()];
         var model = ExportedTextRetrievalModel.FromWeights(
             towers.Queries.ExportWeights(), towers.Documents.ExportWeights(), [.. documentRows.Select(row => pairs.Names[row])],
             result.Embeddings.Documents.SelectRows(documentRows), Math.Min(_options.TopK, documentRows.Length));
-        return new TextDualEncoderTransformer(TextRetrievalChain.Create(_mlContext, featurizer, model, _options.Columns), _options.QueryColumnName, model, result);
+        return new TextDualEncoderTransformer(TextRetrievalChain.Create(_mlContext, featurizer, model, _options.Columns), _options.QueryColumnName, model, result.Training);
     }
 
     /// <summary>The schema after the transformer: the input plus the embedding, documents and scores columns.</summary>

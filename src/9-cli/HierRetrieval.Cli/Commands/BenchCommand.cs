@@ -1,14 +1,12 @@
 using System.CommandLine;
-using System.Diagnostics;
 using HierRetrieval.Cli.Terminal;
 using HierRetrieval.Data.Datasets;
-using HierRetrieval.Data.Hierarchies;
-using HierRetrieval.Retrieval;
-using HierRetrieval.Retrieval.Exact;
+using HierRetrieval.Studies.Benchmarks;
+using HierRetrieval.Training;
 
 namespace HierRetrieval.Cli.Commands;
 
-/// <summary><c>hierret bench</c>: throughput benchmarks of the closure and the exact index, printed as figures.</summary>
+/// <summary><c>hierret bench</c>: parses the options of the throughput benchmarks (HierRetrieval.Studies) and prints their figures.</summary>
 internal static class BenchCommand
 {
     public static Command Create()
@@ -23,11 +21,12 @@ internal static class BenchCommand
 
     private static Command Train()
     {
+        var defaults = new DualEncoderTrainerOptions();
         var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetNounsName);
-        var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", defaultValue: 64);
+        var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", defaultValue: defaults.Dimension);
         var steps = CommonOptions.AtLeast("--steps", 1, "Timed training steps.", defaultValue: 500);
-        var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", defaultValue: TrainCommand.Defaults.BatchSize);
-        var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", defaultValue: TrainCommand.Defaults.RandomNegatives);
+        var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", defaultValue: defaults.BatchSize);
+        var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", defaultValue: defaults.RandomNegatives);
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("train", "Measure training throughput (pairs/s) and the process's peak resident memory on a standard-recipe run without validation.")
@@ -36,44 +35,26 @@ internal static class BenchCommand
         };
         command.SetAction(parse => CommandOutput.Run(parse, json, output =>
         {
-            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
-            var split = Data.Pairs.PairSplitter.Split(loaded.Closure, new Data.Pairs.PairSplitOptions());
-            var options = new Training.DualEncoderTrainerOptions
+            var trainer = defaults with
             {
                 Dimension = parse.GetValue(dimension),
-                Recipe = Training.Recipes.TrainingRecipe.Standard,
-                Steps = parse.GetValue(steps),
                 BatchSize = parse.GetValue(batchSize),
                 RandomNegatives = parse.GetValue(negatives),
                 Threads = parse.GetValue(threads),
-                ValidationInterval = int.MaxValue,
-                ValidationQueries = 1,
             };
-            var trained = new Training.DualEncoderTrainer(options).Train(loaded.Closure, split);
-            using var process = Process.GetCurrentProcess();
-            var result = new
-            {
-                hierarchy = parse.GetValue(hierarchy),
-                dimension = options.Dimension,
-                steps = trained.StepsRun,
-                batchSize = options.BatchSize,
-                negatives = options.RandomNegatives,
-                threads = options.Threads,
-                seconds = trained.TrainingTime.TotalSeconds,
-                stepsPerSecond = trained.StepsRun / trained.TrainingTime.TotalSeconds,
-                pairsPerSecond = trained.PairsPerSecond,
-                peakResidentMegabytes = process.PeakWorkingSet64 / (1024.0 * 1024.0),
-            };
+            var result = TrainingBenchmark.Run(HierarchyCatalog.Load(parse.GetValue(hierarchy)!), trainer, parse.GetValue(steps));
             if (output.Json)
             {
-                output.WriteJson(result);
-            }
-            else
-            {
-                output.Out.WriteLine($"training {result.hierarchy}, d={result.dimension}, batch {result.batchSize} + {result.negatives} negatives, {result.threads} threads: " +
-                    $"{result.steps:N0} steps in {result.seconds:F1} s = {result.stepsPerSecond:F1} steps/s, {result.pairsPerSecond:N0} pairs/s; peak RSS {result.peakResidentMegabytes:N0} MB");
+                output.WriteJson(new
+                {
+                    hierarchy = parse.GetValue(hierarchy), dimension = trainer.Dimension, steps = result.Steps, batchSize = trainer.BatchSize, negatives = trainer.RandomNegatives, threads = trainer.Threads,
+                    seconds = result.Seconds, stepsPerSecond = result.StepsPerSecond, pairsPerSecond = result.PairsPerSecond, peakResidentMegabytes = result.PeakResidentMegabytes,
+                });
+                return 0;
             }
 
+            output.Out.WriteLine($"training {parse.GetValue(hierarchy)}, d={trainer.Dimension}, batch {trainer.BatchSize} + {trainer.RandomNegatives} negatives, {trainer.Threads} threads: " +
+                $"{result.Steps:N0} steps in {result.Seconds:F1} s = {result.StepsPerSecond:F1} steps/s, {result.PairsPerSecond:N0} pairs/s; peak RSS {result.PeakResidentMegabytes:N0} MB");
             return 0;
         }));
         return command;
@@ -87,28 +68,15 @@ internal static class BenchCommand
         var command = new Command("closure", "Time the transitive closure (shortest distance of every child-ancestor pair).") { hierarchy, repeats, json };
         command.SetAction(parse => CommandOutput.Run(parse, json, output =>
         {
-            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
-            TransitiveClosure.Compute(loaded);
-            var seconds = new List<double>();
-            long pairs = 0;
-            for (int i = 0; i < parse.GetValue(repeats); i++)
-            {
-                var clock = Stopwatch.StartNew();
-                pairs = TransitiveClosure.Compute(loaded).PairCount;
-                seconds.Add(clock.Elapsed.TotalSeconds);
-            }
-
-            seconds.Sort();
-            var result = new { hierarchy = parse.GetValue(hierarchy), nodes = loaded.Count, closurePairs = pairs, bestSeconds = seconds[0], medianSeconds = seconds[seconds.Count / 2], repeats = seconds.Count };
+            string name = parse.GetValue(hierarchy)!;
+            var result = ClosureBenchmark.Run(HierarchyCatalog.Load(name), parse.GetValue(repeats));
             if (output.Json)
             {
-                output.WriteJson(result);
-            }
-            else
-            {
-                output.Out.WriteLine($"closure of {result.hierarchy}: {result.nodes:N0} nodes, {pairs:N0} pairs; best {result.bestSeconds * 1000:F0} ms, median {result.medianSeconds * 1000:F0} ms over {result.repeats} runs");
+                output.WriteJson(new { hierarchy = name, nodes = result.Nodes, closurePairs = result.ClosurePairs, bestSeconds = result.BestSeconds, medianSeconds = result.MedianSeconds, repeats = result.Repeats });
+                return 0;
             }
 
+            output.Out.WriteLine($"closure of {name}: {result.Nodes:N0} nodes, {result.ClosurePairs:N0} pairs; best {result.BestSeconds * 1000:F0} ms, median {result.MedianSeconds * 1000:F0} ms over {result.Repeats} runs");
             return 0;
         }));
         return command;
@@ -116,11 +84,12 @@ internal static class BenchCommand
 
     private static Command Index()
     {
-        var documents = CommonOptions.AtLeast("--documents", 1, "Documents in the index (random unit vectors).", defaultValue: 82_115);
-        var dimension = CommonOptions.AtLeast("--dim", 1, "Vector dimension.", defaultValue: 64);
-        var queries = CommonOptions.AtLeast("--queries", 1, "Queries per Search call (one batch).", defaultValue: 8192);
-        var k = CommonOptions.AtLeast("--k", 1, "Results per query.", defaultValue: 10);
-        var repeats = CommonOptions.AtLeast("--repeats", 1, "Timed repetitions (the best is reported).", defaultValue: 3);
+        var defaults = new IndexBenchmarkOptions();
+        var documents = CommonOptions.AtLeast("--documents", 1, "Documents in the index (random unit vectors).", defaultValue: defaults.Documents);
+        var dimension = CommonOptions.AtLeast("--dim", 1, "Vector dimension.", defaultValue: defaults.Dimension);
+        var queries = CommonOptions.AtLeast("--queries", 1, "Queries per Search call (one batch).", defaultValue: defaults.Queries);
+        var k = CommonOptions.AtLeast("--k", 1, "Results per query.", defaultValue: defaults.K);
+        var repeats = CommonOptions.AtLeast("--repeats", 1, "Timed repetitions (the best is reported).", defaultValue: defaults.Repeats);
         var threads = CommonOptions.Threads();
         var seed = CommonOptions.Seed("the random vectors");
         var json = CommonOptions.Json();
@@ -130,59 +99,27 @@ internal static class BenchCommand
         };
         command.SetAction(parse => CommandOutput.Run(parse, json, output =>
         {
-            int n = parse.GetValue(documents), d = parse.GetValue(dimension), q = parse.GetValue(queries), t = parse.GetValue(threads);
-            var random = new Random(parse.GetValue(seed));
-            using var index = new ExactIndex(d, new ExactIndexOptions { Threads = t });
-            index.Add(RandomUnitRows(n, d, random));
-            var batch = RandomUnitRows(q, d, random);
-            double best = BestSeconds(parse.GetValue(repeats), () => index.Search(batch, parse.GetValue(k)));
-
-            double gflops = 2.0 * q * n * d / best / 1e9;
-            double peak = MultiplyAddPeak.EstimateGigaflops(t, TimeSpan.FromSeconds(1));
-            var result = new
+            var options = new IndexBenchmarkOptions
             {
-                documents = n, dimension = d, queries = q, k = parse.GetValue(k), threads = t,
-                seconds = best, queriesPerSecond = q / best, gflops, peakGflops = peak, fractionOfPeak = gflops / peak,
+                Documents = parse.GetValue(documents), Dimension = parse.GetValue(dimension), Queries = parse.GetValue(queries), K = parse.GetValue(k),
+                Repeats = parse.GetValue(repeats), Threads = parse.GetValue(threads), Seed = parse.GetValue(seed),
             };
+            var result = IndexBenchmark.Run(options);
             if (output.Json)
             {
-                output.WriteJson(result);
-            }
-            else
-            {
-                output.Out.WriteLine($"exact top-{result.k}: {n:N0} x {d} documents, {q:N0} queries per call, {t} threads");
-                output.Out.WriteLine($"{result.queriesPerSecond:N0} queries/s ({best * 1000:F0} ms per batch), {gflops:F1} GFLOP/s");
-                output.Out.WriteLine($"peak multiply-add estimate {peak:F1} GFLOP/s on {t} threads: {result.fractionOfPeak:P0} of peak");
+                output.WriteJson(new
+                {
+                    documents = options.Documents, dimension = options.Dimension, queries = options.Queries, k = options.K, threads = options.Threads,
+                    seconds = result.Seconds, queriesPerSecond = result.QueriesPerSecond, gflops = result.Gflops, peakGflops = result.PeakGflops, fractionOfPeak = result.FractionOfPeak,
+                });
+                return 0;
             }
 
+            output.Out.WriteLine($"exact top-{options.K}: {options.Documents:N0} x {options.Dimension} documents, {options.Queries:N0} queries per call, {options.Threads} threads");
+            output.Out.WriteLine($"{result.QueriesPerSecond:N0} queries/s ({result.Seconds * 1000:F0} ms per batch), {result.Gflops:F1} GFLOP/s");
+            output.Out.WriteLine($"peak multiply-add estimate {result.PeakGflops:F1} GFLOP/s on {options.Threads} threads: {result.FractionOfPeak:P0} of peak");
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>Runs <paramref name="run"/> once to warm up, then <paramref name="repeats"/> times, and returns the fastest time in seconds.</summary>
-    internal static double BestSeconds(int repeats, Action run)
-    {
-        run();
-        double best = double.MaxValue;
-        for (int i = 0; i < repeats; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            run();
-            best = Math.Min(best, clock.Elapsed.TotalSeconds);
-        }
-
-        return best;
-    }
-
-    private static float[] RandomUnitRows(int rows, int dimension, Random random)
-    {
-        var matrix = new EmbeddingMatrix(rows, dimension);
-        for (int i = 0; i < matrix.Values.Length; i++)
-        {
-            matrix.Values[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return matrix.NormalizeRows().Values.ToArray();
     }
 }

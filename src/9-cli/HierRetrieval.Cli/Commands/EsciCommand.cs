@@ -3,6 +3,7 @@ using System.Globalization;
 using HierRetrieval.Cli.Terminal;
 using HierRetrieval.Data.Esci;
 using HierRetrieval.Evaluation.Shopping;
+using HierRetrieval.Runs.Outputs;
 using HierRetrieval.Runs.Shopping;
 using HierRetrieval.Runtime.Scoring;
 using HierRetrieval.Runtime.Shopping;
@@ -21,6 +22,8 @@ internal static class EsciCommand
         ["exact-only"] = EsciRecipe.ExactOnly,
         ["mix"] = EsciRecipe.Mix,
     };
+
+    private static readonly EsciTrainingOptions Defaults = new();
 
     public static Command Create()
     {
@@ -168,16 +171,14 @@ internal static class EsciCommand
                 Recipe = Recipes[parse.GetValue(recipe)!],
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
                 SharedTowers = parse.GetValue(shared),
-                Trainer = new EsciTrainingOptions().Trainer with
+                Trainer = Defaults.Trainer with { Dimension = parse.GetValue(dimension), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) },
+                FirstStage = Defaults.FirstStage with { Steps = parse.GetValue(steps) },
+                SubstituteStage = Defaults.SubstituteStage with
                 {
-                    Dimension = parse.GetValue(dimension),
-                    Steps = parse.GetValue(steps),
-                    FinetuneSteps = parse.GetValue(finetuneSteps),
-                    FinetuneLearningRate = parse.GetValue(finetuneLearningRate),
-                    FinetuneTemperature = parse.GetValue(finetuneTemperature),
-                    FinetuneEarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
-                    Seed = parse.GetValue(seed),
-                    Threads = parse.GetValue(threads),
+                    Steps = parse.GetValue(finetuneSteps),
+                    LearningRate = parse.GetValue(finetuneLearningRate),
+                    Temperature = parse.GetValue(finetuneTemperature),
+                    EarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
                 },
             };
             EsciTextModel model;
@@ -189,7 +190,7 @@ internal static class EsciCommand
             var metrics = model.Evaluate(test, parse.GetValue(k), Retrieval.Exact.ExactIndexFactory.WithThreads(parse.GetValue(threads)));
             if (parse.GetValue(outFolder) is { } folder)
             {
-                model.Save(new MLContext(parse.GetValue(seed)), Path.Combine(folder, TrainCommand.ModelZipFile), parse.GetValue(k));
+                model.Save(new MLContext(parse.GetValue(seed)), Path.Combine(folder, RunFolder.ModelZip), parse.GetValue(k));
             }
 
             return Report(output, $"{parse.GetValue(recipe)}, {train.Judgements.Count:N0} training judgements, {train.ProductTexts.Count:N0} products, test split", metrics, train.Report);

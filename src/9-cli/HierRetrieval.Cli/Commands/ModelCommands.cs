@@ -7,6 +7,7 @@ using HierRetrieval.Evaluation;
 using HierRetrieval.Evaluation.Lexical;
 using HierRetrieval.Evaluation.Reporting;
 using HierRetrieval.Runs.Models;
+using HierRetrieval.Runs.Splits;
 
 namespace HierRetrieval.Cli.Commands;
 
@@ -49,7 +50,7 @@ internal static class ModelCommands
                 throw new UserInputException("--by-evidence needs --split test: it sorts held-out pairs by what the training pairs say about them");
             }
 
-            if (evidence && trained.Manifest.Split.TestFraction == 0)
+            if (evidence && trained.Manifest.Split is PairSplitPolicy { Pairs.TestFraction: 0 })
             {
                 throw new UserInputException("--by-evidence needs held-out test pairs, but this model was trained with --test-fraction 0 (every pair in training)");
             }
@@ -87,7 +88,7 @@ internal static class ModelCommands
                 return 0;
             }
 
-            output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {loaded.Count:N0} nodes, model d={embeddings.Queries.Dimension} ({trained.Manifest.Options.Recipe}), {parse.GetValue(split)} pairs");
+            output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {loaded.Count:N0} nodes, model d={embeddings.Queries.Dimension} ({trained.Manifest.RecipeDescription}), {parse.GetValue(split)} pairs");
             MetricsReport.WriteTable(metrics, output.Out);
             foreach (var (kind, classMetrics) in evidenceMetrics)
             {
@@ -127,7 +128,7 @@ internal static class ModelCommands
             }
 
             output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"HyperLex nouns: Spearman rho {metrics.Spearman:F3} over {metrics.Covered:N0} of {metrics.Pairs:N0} pairs (d={trained.Embeddings.Queries.Dimension}, {trained.Manifest.Options.Recipe})"));
+                $"HyperLex nouns: Spearman rho {metrics.Spearman:F3} over {metrics.Covered:N0} of {metrics.Pairs:N0} pairs (d={trained.Embeddings.Queries.Dimension}, {trained.Manifest.RecipeDescription})"));
             return 0;
         }));
         return command;

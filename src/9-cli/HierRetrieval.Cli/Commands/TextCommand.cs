@@ -4,6 +4,7 @@ using HierRetrieval.Cli.Terminal;
 using HierRetrieval.Data.Datasets;
 using HierRetrieval.Evaluation;
 using HierRetrieval.Studies.HeldOut;
+using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
 
@@ -12,6 +13,8 @@ namespace HierRetrieval.Cli.Commands;
 /// <summary><c>hierret train-text</c>: text towers on a hierarchy with node text, evaluated on held-out nodes or pairs against lookup tables.</summary>
 internal static class TextCommand
 {
+    private static readonly TextHierarchyBenchmarkOptions Defaults = new();
+
     public static Command Create()
     {
         var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetMammalsName);
@@ -26,7 +29,7 @@ internal static class TextCommand
         var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Finetuning steps of the text model.", 300);
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Pairs per batch.", 512);
         var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", 1024);
-        var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining (finetuning validates every 50).", new TextHierarchyBenchmarkOptions().Trainer.ValidationInterval);
+        var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining (finetuning validates every 50).", Defaults.FirstStage.ValidationInterval);
         var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
         var seed = CommonOptions.Seed("the held-out nodes or pairs, initial values and batches");
         var threads = CommonOptions.Threads();
@@ -50,16 +53,14 @@ internal static class TextCommand
                 HeldOutFraction = parse.GetValue(heldOut),
                 GlossInDocuments = parse.GetValue(glossInDocuments),
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
-                Trainer = new TextHierarchyBenchmarkOptions().Trainer with
+                Recipe = TrainingRecipes.Names[parse.GetValue(recipe)!],
+                FirstStage = Defaults.FirstStage with { Steps = parse.GetValue(steps), ValidationInterval = parse.GetValue(validateEvery) },
+                FinetuneStage = TrainingRecipes.Finetune with { Steps = parse.GetValue(finetuneSteps), LearningRate = 3e-4 },
+                Trainer = Defaults.Trainer with
                 {
-                    Recipe = TrainCommand.Recipes[parse.GetValue(recipe)!],
                     Dimension = parse.GetValue(dimension),
-                    Steps = parse.GetValue(steps),
-                    FinetuneSteps = parse.GetValue(finetuneSteps),
-                    FinetuneLearningRate = 3e-4,
                     BatchSize = parse.GetValue(batchSize),
                     RandomNegatives = parse.GetValue(negatives),
-                    ValidationInterval = parse.GetValue(validateEvery),
                     Seed = parse.GetValue(seed),
                     Threads = parse.GetValue(threads),
                 },
