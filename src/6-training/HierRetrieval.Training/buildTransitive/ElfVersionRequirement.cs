@@ -137,7 +137,7 @@ public static class ElfVersionRequirement
 }
 
 #if !ELF_VERSION_REQUIREMENT_TESTS
-/// <summary>MSBuild task: marks a symbol version requirement weak in the given libraries when the host lacks it.</summary>
+/// <summary>MSBuild task: marks a symbol version requirement weak in the given libraries (by default only when the host lacks it).</summary>
 public sealed class MarkGlibcxxRequirementWeak : Microsoft.Build.Utilities.Task
 {
     /// <summary>The libraries to patch (copies in an output folder).</summary>
@@ -148,10 +148,17 @@ public sealed class MarkGlibcxxRequirementWeak : Microsoft.Build.Utilities.Task
     [Microsoft.Build.Framework.Required]
     public string Version { get; set; } = "";
 
+    /// <summary>
+    /// True (default): patch only when this host's libstdc++ lacks <see cref="Version"/>, for build output that runs
+    /// here. False: always patch, for publish and tool-package output that may run on another host (the weak flag
+    /// changes nothing where the version exists).
+    /// </summary>
+    public bool OnlyWhenHostLacksVersion { get; set; } = true;
+
     /// <inheritdoc />
     public override bool Execute()
     {
-        if (ElfVersionRequirement.HostDefines("libstdc++.so.6", Version))
+        if (OnlyWhenHostLacksVersion && ElfVersionRequirement.HostDefines("libstdc++.so.6", Version))
         {
             return true;
         }
@@ -161,7 +168,7 @@ public sealed class MarkGlibcxxRequirementWeak : Microsoft.Build.Utilities.Task
             if (ElfVersionRequirement.MarkWeak(library.ItemSpec, Version))
             {
                 Log.LogMessage(Microsoft.Build.Framework.MessageImportance.High,
-                    $"{library.ItemSpec}: marked the {Version} requirement weak (this host's libstdc++ lacks it)");
+                    $"{library.ItemSpec}: marked the {Version} requirement weak");
             }
         }
 
