@@ -117,10 +117,23 @@ public class PackagesTests
         });
     }
 
-    /// <summary>Copies a consumer program out of the repository (no Directory.Build.props, no central versions) with a NuGet config whose HierRetrieval packages come from the feed only.</summary>
-    private string Consumer(string name)
+    [Test]
+    public void ReadmeExamples_BuildAgainstThePackages()
     {
-        string app = Path.Combine(_folder.Path, name);
+        string[] examples = [.. System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(Repository.Root, "README.md")), "```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Select(m => m.Groups[1].Value)];
+        Assert.That(examples, Has.Length.GreaterThanOrEqualTo(3));
+        for (int i = 0; i < examples.Length; i++)
+        {
+            string app = Consumer("FitSaveReload", $"ReadmeExample{i}");
+            File.WriteAllText(Path.Combine(app, "Program.cs"), examples[i]);
+            DotnetProcess.Dotnet(app, "build", "-c", "Release", $"-p:HierRetrievalVersion={_version}");
+        }
+    }
+
+    /// <summary>Copies a consumer program out of the repository (no Directory.Build.props, no central versions) with a NuGet config whose HierRetrieval packages come from the feed only.</summary>
+    private string Consumer(string name, string? copyName = null)
+    {
+        string app = Path.Combine(_folder.Path, copyName ?? name);
         foreach (string file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Consumers", name)))
         {
             Directory.CreateDirectory(app);
