@@ -59,6 +59,60 @@ public class HierarchyEvaluatorTests
     }
 
     [Test]
+    public void Evaluate_ScoreRowsFromAnotherFactory_AreUsed_AndGiveTheSameMetrics()
+    {
+        var (h, embeddings) = Fixture();
+        var naive = new NaiveScoreRows();
+        var injected = new HierarchyEvaluator(new HierarchyEvaluatorOptions { K = 2, ScoreRows = naive }).Evaluate(h.Closure, embeddings, PairSet.All(h.Closure));
+        var exact = new HierarchyEvaluator(new HierarchyEvaluatorOptions { K = 2 }).Evaluate(h.Closure, embeddings, PairSet.All(h.Closure));
+        Assert.Multiple(() =>
+        {
+            Assert.That(naive.Created, Is.EqualTo(1));
+            Assert.That(MetricsReport.ToJson(injected), Is.EqualTo(MetricsReport.ToJson(exact)));
+        });
+    }
+
+    /// <summary>Score rows by plain loops: an independent implementation of <see cref="IScoreMatrix"/>.</summary>
+    private sealed class NaiveScoreRows : IScoreMatrixFactory
+    {
+        public int Created { get; private set; }
+
+        public IScoreMatrix CreateScoreMatrix(EmbeddingMatrix documents)
+        {
+            Created++;
+            return new Rows(documents);
+        }
+
+        private sealed class Rows(EmbeddingMatrix documents) : IScoreMatrix
+        {
+            public int Dimension => documents.Dimension;
+
+            public int Count => documents.Rows;
+
+            public void ComputeScores(ReadOnlySpan<float> queries, Memory<float> scores, CancellationToken cancellationToken = default)
+            {
+                for (int q = 0; q < queries.Length / Dimension; q++)
+                {
+                    for (int d = 0; d < Count; d++)
+                    {
+                        float sum = 0;
+                        for (int i = 0; i < Dimension; i++)
+                        {
+                            sum += queries[(q * Dimension) + i] * documents.Row(d)[i];
+                        }
+
+                        scores.Span[(q * Count) + d] = sum;
+                    }
+                }
+            }
+
+            public void Dispose()
+            {
+            }
+        }
+    }
+
+    [Test]
     public void Evaluate_SplitPairs_FiltersTheOtherMatches()
     {
         var (h, embeddings) = Fixture();
