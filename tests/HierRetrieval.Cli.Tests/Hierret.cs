@@ -10,7 +10,7 @@ internal static class Hierret
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = HierretCommand.Create().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        int exit = HierretCommand.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
 }

@@ -134,15 +134,19 @@ public class TrainingCommandTests
 
     [TestCase("--recipe", "fancy", "fancy")]
     [TestCase("--dim", "0", "--dim must be at least 1, got 0")]
-    [TestCase("--lr", "-1", "--lr must be positive")]
-    public void Train_BadOption_ParseErrorNamesIt(string option, string value, string message)
+    [TestCase("--lr", "-1", "--lr must be a positive number no larger than 3.4E+38, got -1")]
+    [TestCase("--lr", "1e300", "--lr must be a positive number no larger than 3.4E+38, got 1E+300")]
+    [TestCase("--finetune-temperature", "Infinity", "--finetune-temperature must be a positive number no larger than 3.4E+38, got Infinity")]
+    public void Train_BadOption_ParseErrorNamesIt_AndNothingIsWritten(string option, string value, string message)
     {
         using var folder = new TempFolder();
-        var (exit, _, error) = Run(["train", .. With((option, value)), "--out", folder.Path]);
+        string output = Path.Combine(folder.Path, "run");
+        var (exit, _, error) = Run(["train", .. With((option, value)), "--out", output]);
         Assert.Multiple(() =>
         {
-            Assert.That(exit, Is.Not.Zero);
+            Assert.That(exit, Is.EqualTo(1));
             Assert.That(error, Does.Contain(message));
+            Assert.That(Directory.Exists(output), Is.False, "no --out folder is created");
         });
     }
 

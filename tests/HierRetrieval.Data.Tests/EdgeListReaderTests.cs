@@ -81,14 +81,23 @@ public class EdgeListReaderTests
     }
 
     [Test]
-    public void ReadFile_InvalidUtf8_NamesFile()
+    public void ReadFile_InvalidUtf8_NamesFileLineAndByte()
     {
+        // Far beyond the first read buffer, and after a multi-byte character: a reader that decodes whole buffers would name the wrong line.
         using var folder = new TempFolder();
         string path = Path.Combine(folder.Path, "bad.tsv");
-        File.WriteAllBytes(path, [(byte)'a', (byte)'\t', 0xff, 0xfe, (byte)'\n']);
+        var lines = Enumerable.Range(0, 5000).Select(i => System.Text.Encoding.UTF8.GetBytes($"nöde{i}\troot\n")).SelectMany(b => b).ToList();
+        lines.AddRange([(byte)'a', (byte)'b', (byte)'\t', 0xff, 0xfe, (byte)'\n']);
+        File.WriteAllBytes(path, [.. lines]);
 
         var e = Assert.Throws<InvalidHierarchyException>(() => EdgeListReader.ReadFile(path))!;
-        Assert.That(e.Message, Does.StartWith(path).And.Contain("not valid UTF-8"));
+        Assert.That(e.Message, Is.EqualTo($"{path}:5001: not valid UTF-8 (byte 4 of the line)"));
+    }
+
+    [Test]
+    public void Read_NulByteInsideAnId_IsRejectedWithItsLine()
+    {
+        Assert.That(ParseError("a\tb\nc\0d\tb\n").Message, Is.EqualTo("edges.tsv:2: field 1 (child) holds the control character U+0000 at character 2"));
     }
 
     [Test]

@@ -40,10 +40,11 @@ public class EsciTests
     }
 
     [Test]
-    public async Task BadRows_AreCountedByReasonWithTheirRow_GoodRowsKept()
+    public async Task BadRows_AreCountedByReasonWithTheirFileLine_GoodRowsKept()
     {
         using var folder = new TempFolder();
-        string path = folder.Write("examples.csv",
+        string path = Path.Combine(folder.Path, "examples.csv");
+        string text =
             "example_id,query,query_id,product_id,product_locale,esci_label,small_version,large_version,split\n" +
             "1,\"red, shoes\",10,P1,us,E,1,1,train\n" +
             "2,shoes,10,P2,us,X,1,1,train\n" +
@@ -51,22 +52,50 @@ public class EsciTests
             "four,boots,12,P4,us,C,0,1,test\n" +
             "5,boots,12,P5,us,I,1,1\n" +
             "6,\"multi\nline\",13,P6,us,I,2,1,test\n" +
-            "7,boots,12,P7,us,substitute,0,1,test\n");
+            "7,boots,12,P7,us,substitute,0,1,test\n" +
+            "8,boots,12,P8,de,E,0,1,test\n" +
+            "9,boots,12,P9,us,E,0,1,validation\n" +
+            "10,b\u00f6ots,12,P10,us,E,0,1,test\n";
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        bytes[Array.LastIndexOf(bytes, (byte)0xb6)] = 0xff; // line 12: the second byte of 'ö' becomes invalid
+        File.WriteAllBytes(path, bytes);
         var table = await EsciFiles.ReadExamplesAsync(path);
         Assert.Multiple(() =>
         {
             Assert.That(table.Rows.Select(r => r.ExampleId), Is.EqualTo(new long[] { 1, 7 }));
             Assert.That(table.Rows[0].Query, Is.EqualTo("red, shoes"));
             Assert.That(table.Rows[1].Label, Is.EqualTo(EsciLabel.Substitute));
-            Assert.That(table.Report.Counts["read"], Is.EqualTo(7));
-            Assert.That(table.Report.Counts["unknown label"], Is.EqualTo(1));
-            Assert.That(table.Report.Counts["missing field"], Is.EqualTo(1));
-            Assert.That(table.Report.Counts["bad number"], Is.EqualTo(1));
-            Assert.That(table.Report.Counts["malformed row"], Is.EqualTo(1));
-            Assert.That(table.Report.Counts["bad flag"], Is.EqualTo(1));
-            Assert.That(table.Report.FirstProblems[0], Is.EqualTo($"{path}:2: column 'esci_label': unknown label 'X' (expected E, S, C or I)"));
-            Assert.That(table.Report.FirstProblems, Has.Some.StartsWith($"{path}:5: 8 fields where the header has 9"));
+            Assert.That(table.Report.Counts, Is.EquivalentTo(new Dictionary<string, long>
+            {
+                ["read"] = 10, ["unknown label"] = 1, ["missing field"] = 1, ["bad number"] = 1, ["malformed row"] = 1, ["bad flag"] = 1,
+                ["unknown locale"] = 1, ["unknown split"] = 1, ["invalid UTF-8"] = 1,
+            }));
+            Assert.That(table.Report.FirstProblems, Is.EqualTo(new[]
+            {
+                $"{path}:3: column 'esci_label': unknown label 'X' (expected E, S, C or I)",
+                $"{path}:4: column 'query' is empty",
+                $"{path}:5: column 'example_id': 'four' is not an integer",
+                $"{path}:6: 8 fields where the header has 9",
+                $"{path}:7: column 'small_version': '2' is not 0 or 1",
+                $"{path}:10: column 'product_locale': unknown locale 'de' (expected us, es, jp)",
+                $"{path}:11: column 'split': unknown split 'validation' (expected train, test)",
+                $"{path}:12: bytes that are not valid UTF-8 text",
+            }));
         });
+    }
+
+    [Test]
+    public async Task EmptyFile_IsAnErrorNamingIt()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("examples.csv", "");
+        Assert.That(async () => await EsciFiles.ReadExamplesAsync(path), Throws.InstanceOf<InvalidDataException>().With.Message.EqualTo($"{path}: the file is empty: there is no header row"));
+    }
+
+    [Test]
+    public void BadValueQuotedInAMessage_IsCutShort()
+    {
+        Assert.That(Data.IO.TextExcerpt.Of(new string('x', 1_000_000)), Is.EqualTo(new string('x', 60) + "... (1,000,000 characters)"));
     }
 
     [Test]

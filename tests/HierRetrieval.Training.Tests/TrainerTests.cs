@@ -142,7 +142,7 @@ public class TrainerTests
     {
         var options = Small(TrainingRecipe.PretrainFinetune, finetune: Finetune with { LearningRate = double.PositiveInfinity });
         var error = Assert.Throws<ArgumentException>(() => new DualEncoderTrainer(options));
-        Assert.That(error!.Message, Is.EqualTo("Stages[1].LearningRate must be positive and finite (got Infinity) (Parameter 'Stages[1].LearningRate')"));
+        Assert.That(error!.Message, Is.EqualTo("Stages[1].LearningRate must be positive and at most 3.4E+38, a float (got Infinity) (Parameter 'Stages[1].LearningRate')"));
     }
 
     [Test]

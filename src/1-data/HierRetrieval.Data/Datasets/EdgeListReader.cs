@@ -1,5 +1,5 @@
-using System.Text;
 using HierRetrieval.Data.Hierarchies;
+using HierRetrieval.Data.IO;
 
 namespace HierRetrieval.Data.Datasets;
 
@@ -15,16 +15,30 @@ public static class EdgeListReader
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static Hierarchy ReadFile(string path)
     {
-        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true), detectEncodingFromByteOrderMarks: true);
-        return Read(reader, path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file", path);
+        }
+
+        return Read(Utf8Lines.Read(path).Select(line => line.Text ?? throw new InvalidHierarchyException(line.Problem, path, checked((int)line.Number))), path);
     }
 
     /// <summary>Reads a hierarchy from edge-list text; <paramref name="sourceName"/> prefixes error messages.</summary>
-    public static Hierarchy Read(TextReader reader, string sourceName)
+    public static Hierarchy Read(TextReader reader, string sourceName) => Read(Lines(reader), sourceName);
+
+    private static IEnumerable<string> Lines(TextReader reader)
+    {
+        while (reader.ReadLine() is { } line)
+        {
+            yield return line;
+        }
+    }
+
+    private static Hierarchy Read(IEnumerable<string> lines, string sourceName)
     {
         var builder = new HierarchyBuilder(sourceName);
         int lineNumber = 0;
-        while (ReadLine(reader, sourceName, lineNumber + 1) is { } line)
+        foreach (string line in lines)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line) || line.StartsWith('#'))
@@ -41,9 +55,12 @@ public static class EdgeListReader
             for (int i = 0; i < fields.Length; i++)
             {
                 string field = fields[i];
-                if (field.Length == 0 || field.Trim().Length != field.Length)
+                int control = field.AsSpan().IndexOfAnyInRange('\0', '\u001f');
+                if (field.Length == 0 || field.Trim().Length != field.Length || control >= 0)
                 {
-                    string what = field.Length == 0 ? "is empty" : "has leading or trailing whitespace";
+                    string what = field.Length == 0 ? "is empty"
+                        : control >= 0 ? $"holds the control character U+{(int)field[control]:X4} at character {control + 1}"
+                        : "has leading or trailing whitespace";
                     throw new InvalidHierarchyException($"field {i + 1} ({(i == 0 ? "child" : "parent")}) {what}", sourceName, lineNumber);
                 }
             }
@@ -59,18 +76,6 @@ public static class EdgeListReader
         }
 
         return builder.Build();
-    }
-
-    private static string? ReadLine(TextReader reader, string sourceName, int lineNumber)
-    {
-        try
-        {
-            return reader.ReadLine();
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InvalidHierarchyException($"not valid UTF-8 ({e.Message})", sourceName, lineNumber);
-        }
     }
 
     /// <summary>Writes a hierarchy in the edge-list format (nodes without parents as single-id lines).</summary>

@@ -19,7 +19,7 @@ public static class HyperLexReader
     public const string NounsEntry = "nouns-verbs/hyperlex-nouns.txt";
 
     /// <summary>The noun pairs of <paramref name="path"/> (a .txt file or the distribution .zip).</summary>
-    /// <exception cref="InvalidDataException">A line is malformed (the message names the file and line), or the zip lacks the nouns file.</exception>
+    /// <exception cref="InvalidDataException">A line is malformed (the message names the file and line), the file holds no noun pair, or it is not a readable zip or lacks the nouns file.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static IReadOnlyList<HyperLexPair> ReadNouns(string path)
     {
@@ -34,13 +34,24 @@ public static class HyperLexReader
             return Parse(text, path);
         }
 
-        using var archive = ZipFile.OpenRead(path);
+        ZipArchive archive;
+        try
+        {
+            archive = ZipFile.OpenRead(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: not a readable zip ({e.Message})", e);
+        }
+
+        using var owner = archive;
         var entry = archive.GetEntry(NounsEntry) ?? throw new InvalidDataException($"{path}: the archive has no {NounsEntry}");
         using var reader = new StreamReader(entry.Open());
         return Parse(reader, $"{path}!{NounsEntry}");
     }
 
     /// <summary>Parses HyperLex text; <paramref name="sourceName"/> prefixes error messages.</summary>
+    /// <exception cref="InvalidDataException">A line is malformed, or there is no noun pair at all (an empty or header-only file).</exception>
     public static IReadOnlyList<HyperLexPair> Parse(TextReader reader, string sourceName)
     {
         var pairs = new List<HyperLexPair>();
@@ -61,7 +72,7 @@ public static class HyperLexReader
 
             if (!double.TryParse(fields[4], NumberStyles.Float, CultureInfo.InvariantCulture, out double score))
             {
-                throw new InvalidDataException($"{sourceName}:{lineNumber}: field 5 (AVG_SCORE) '{fields[4]}' is not a number");
+                throw new InvalidDataException($"{sourceName}:{lineNumber}: field 5 (AVG_SCORE) '{IO.TextExcerpt.Of(fields[4])}' is not a number");
             }
 
             if (fields[2] == "N")
@@ -70,6 +81,8 @@ public static class HyperLexReader
             }
         }
 
-        return pairs;
+        return pairs.Count > 0
+            ? pairs
+            : throw new InvalidDataException($"{sourceName}: no noun pairs (POS N) in {lineNumber:N0} lines: the file is empty, holds only a header, or is not HyperLex");
     }
 }

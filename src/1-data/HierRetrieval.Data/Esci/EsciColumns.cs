@@ -10,4 +10,10 @@ public static class EsciColumns
     /// <summary>Columns of the products table, in the release's order.</summary>
     public static readonly IReadOnlyList<string> Products =
         ["product_id", "product_title", "product_description", "product_bullet_point", "product_brand", "product_color", "product_locale"];
+
+    /// <summary>The locales of the release.</summary>
+    public static readonly IReadOnlyList<string> Locales = ["us", "es", "jp"];
+
+    /// <summary>The splits of the release.</summary>
+    public static readonly IReadOnlyList<string> Splits = ["train", "test"];
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HierRetrieval.Data.IO;
 
 namespace HierRetrieval.Data.Esci;
 
@@ -37,7 +38,7 @@ public static class EsciFiles
             var row = new RowParser(path, raw, EsciColumns.Examples, report);
             if (row.Ok
                 && row.Integer(0) is long exampleId && row.Text(1) is { } query && row.Integer(2) is long queryId && row.Text(3) is { } productId
-                && row.Text(4) is { } locale && row.Label(5) is EsciLabel label && row.Flag(6) is bool small && row.Flag(7) is bool large && row.Text(8) is { } split)
+                && row.Locale(4) is { } locale && row.Label(5) is EsciLabel label && row.Flag(6) is bool small && row.Flag(7) is bool large && row.Split(8) is { } split)
             {
                 rows.Add(new EsciExample(exampleId, query, queryId, productId, locale, label, small, large, split));
             }
@@ -57,7 +58,7 @@ public static class EsciFiles
         {
             report.Count(EsciReadReport.ReadKey);
             var row = new RowParser(path, raw, EsciColumns.Products, report);
-            if (row.Ok && row.Text(0) is { } productId && row.Text(6) is { } locale)
+            if (row.Ok && row.Text(0) is { } productId && row.Locale(6) is { } locale)
             {
                 rows.Add(new EsciProduct(productId, locale, row.Optional(1), row.Optional(2), row.Optional(3), row.Optional(4), row.Optional(5)));
             }
@@ -79,7 +80,7 @@ public static class EsciFiles
             (_source, _raw, _columns, _report) = (source, raw, columns, report);
             if (raw.Problem is not null)
             {
-                Reject("malformed row", raw.Problem);
+                Reject(raw.Reason, raw.Problem);
             }
         }
 
@@ -103,7 +104,7 @@ public static class EsciFiles
 
             return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value)
                 ? value
-                : Reject("bad number", $"column '{_columns[column]}': '{text}' is not an integer");
+                : Reject("bad number", $"column '{_columns[column]}': '{TextExcerpt.Of(text)}' is not an integer");
         }
 
         public bool? Flag(int column) => Text(column) switch
@@ -111,8 +112,14 @@ public static class EsciFiles
             null => null,
             "1" or "true" or "True" => true,
             "0" or "false" or "False" => false,
-            var text => Reject("bad flag", $"column '{_columns[column]}': '{text}' is not 0 or 1"),
+            var text => Reject("bad flag", $"column '{_columns[column]}': '{TextExcerpt.Of(text)}' is not 0 or 1"),
         };
+
+        /// <summary>A locale of the release: us, es or jp.</summary>
+        public string? Locale(int column) => OneOf(column, "locale", EsciColumns.Locales);
+
+        /// <summary>A split of the release: train or test.</summary>
+        public string? Split(int column) => OneOf(column, "split", EsciColumns.Splits);
 
         public EsciLabel? Label(int column)
         {
@@ -124,7 +131,15 @@ public static class EsciFiles
 
             return EsciLabels.TryParse(text, out var label)
                 ? label
-                : Reject("unknown label", $"column '{_columns[column]}': unknown label '{text}' (expected E, S, C or I)");
+                : Reject("unknown label", $"column '{_columns[column]}': unknown label '{TextExcerpt.Of(text)}' (expected E, S, C or I)");
+        }
+
+        private string? OneOf(int column, string what, IReadOnlyList<string> known)
+        {
+            string? text = Text(column);
+            return text is null || known.Contains(text)
+                ? text
+                : Reject($"unknown {what}", $"column '{_columns[column]}': unknown {what} '{TextExcerpt.Of(text)}' (expected {string.Join(", ", known)})");
         }
 
         /// <summary>Rejects the row (once: the first problem is the one reported) and returns null.</summary>

@@ -5,8 +5,8 @@ using Sylvan.Data.Csv;
 
 namespace HierRetrieval.Data.Esci;
 
-/// <summary>One row of a table as text: its 1-based number (the line in a text file), the values of the wanted columns (null = missing), or why it could not be read.</summary>
-internal readonly record struct RawRow(long Number, string?[] Values, string? Problem);
+/// <summary>One row of a table as text: its 1-based number (in a text file, the line it starts on), the values of the wanted columns (null = missing), or why it could not be read and the reason it is counted under.</summary>
+internal readonly record struct RawRow(long Number, string?[] Values, string? Problem, string Reason = "malformed row");
 
 /// <summary>Reads the wanted columns of a Parquet, CSV or TSV file as text rows, so both formats share one validation.</summary>
 internal static class RawTables
@@ -88,7 +88,17 @@ internal static class RawTables
 
     private static async IAsyncEnumerable<RawRow> ReadText(string path, IReadOnlyList<string> columns, char delimiter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var csv = await CsvDataReader.CreateAsync(path, new CsvDataReaderOptions { Delimiter = delimiter, HasHeaders = true }, cancellationToken).ConfigureAwait(false);
+        CsvDataReader csv;
+        try
+        {
+            csv = await CsvDataReader.CreateAsync(path, new CsvDataReaderOptions { Delimiter = delimiter, HasHeaders = true }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CsvMissingHeadersException e)
+        {
+            throw new InvalidDataException($"{path}: the file is empty: there is no header row", e);
+        }
+
+        using var reader = csv;
         int[] positions = [.. columns.Select(name => Enumerable.Range(0, csv.FieldCount).FirstOrDefault(i => csv.GetName(i) == name, -1))];
         if (positions.Contains(-1))
         {
@@ -97,18 +107,23 @@ internal static class RawTables
             throw new InvalidDataException($"{path}:1: no column {missing} in the header row (found: {(found.Length == 0 ? "nothing" : found)})");
         }
 
-        while (await NextRow(csv, path, cancellationToken).ConfigureAwait(false))
+        // A record's number is the file line it starts on: the header is line 1, and a quoted field may span lines.
+        long line = 2;
+        while (await NextRow(csv, path, line, cancellationToken).ConfigureAwait(false))
         {
-            // Row numbers count records after the header: the header is row 1, as in a spreadsheet.
-            long row = csv.RowNumber;
-            yield return csv.RowFieldCount != csv.FieldCount
-                ? new RawRow(row, [], $"{csv.RowFieldCount} fields where the header has {csv.FieldCount}")
-                : new RawRow(row, [.. positions.Select(p => csv.GetString(p) is { Length: > 0 } value ? value : null)], null);
+            var raw = csv.GetRawRecordSpan();
+            long start = line;
+            line += raw.Count('\n');
+            yield return raw.Contains('\uFFFD')
+                ? new RawRow(start, [], "bytes that are not valid UTF-8 text", "invalid UTF-8")
+                : csv.RowFieldCount != csv.FieldCount
+                ? new RawRow(start, [], $"{csv.RowFieldCount} fields where the header has {csv.FieldCount}")
+                : new RawRow(start, [.. positions.Select(p => csv.GetString(p) is { Length: > 0 } value ? value : null)], null);
         }
     }
 
     /// <summary>Moves to the next record; broken quoting ends the read with its row, since what follows cannot be trusted.</summary>
-    private static async Task<bool> NextRow(CsvDataReader csv, string path, CancellationToken cancellationToken)
+    private static async Task<bool> NextRow(CsvDataReader csv, string path, long line, CancellationToken cancellationToken)
     {
         try
         {
@@ -116,7 +131,7 @@ internal static class RawTables
         }
         catch (CsvFormatException e)
         {
-            throw new InvalidDataException($"{path}:{csv.RowNumber + 1}: malformed quoting ({e.Message})", e);
+            throw new InvalidDataException($"{path}:{line}: malformed quoting ({e.Message})", e);
         }
     }
 }

@@ -1,3 +1,5 @@
+using HierRetrieval.Data.IO;
+
 namespace HierRetrieval.Runtime.Scoring;
 
 /// <summary>One line of a query file: the query in its first column, or why the line is bad.</summary>
@@ -7,9 +9,10 @@ namespace HierRetrieval.Runtime.Scoring;
 public readonly record struct QueryLine(long Line, string? Query, string? Problem);
 
 /// <summary>
-/// Reads queries from a delimited text file: the first column holds the query (TSV; CSV when the file name ends in
-/// .csv, with RFC 4180 quoting of that field); blank lines and lines starting with <c>#</c> are skipped; a header row
-/// is skipped only when asked.
+/// Reads queries from a delimited UTF-8 text file: the first column holds the query (TSV; CSV when the file name ends
+/// in .csv, with RFC 4180 quoting of that field); empty lines and lines starting with <c>#</c> are skipped; a header
+/// row is skipped only when asked. A line whose query is empty or blank, whose quoting is broken, or whose bytes are
+/// not UTF-8 is a bad line, reported with its line number (each line is decoded on its own).
 /// </summary>
 public static class QueryFile
 {
@@ -28,11 +31,16 @@ public static class QueryFile
 
     private static IEnumerable<QueryLine> ReadLines(string path, bool csv, bool header)
     {
-        long number = 0;
         bool skipHeader = header;
-        foreach (string line in File.ReadLines(path))
+        foreach (var utf8 in Utf8Lines.Read(path))
         {
-            number++;
+            if (utf8.Text is not { } line)
+            {
+                skipHeader = false;
+                yield return new QueryLine(utf8.Number, null, utf8.Problem);
+                continue;
+            }
+
             if (line.Length == 0 || line[0] == '#')
             {
                 continue;
@@ -44,7 +52,7 @@ public static class QueryFile
                 continue;
             }
 
-            yield return csv ? FirstCsvField(number, line) : FirstTsvField(number, line);
+            yield return csv ? FirstCsvField(utf8.Number, line) : FirstTsvField(utf8.Number, line);
         }
     }
 

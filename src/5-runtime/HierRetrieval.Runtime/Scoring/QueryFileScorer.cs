@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HierRetrieval.Data.IO;
 
 namespace HierRetrieval.Runtime.Scoring;
 
@@ -73,7 +74,7 @@ public static class QueryFileScorer
             long id = 0;
             if (problem is null && !scorer.TryGetQueryId(line.Query!, out id))
             {
-                problem = $"query '{line.Query}' is not in the model's vocabulary";
+                problem = $"query '{TextExcerpt.Of(line.Query!)}' is not in the model's vocabulary";
             }
 
             if (problem is not null)

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.IO.Hashing;
 using HierRetrieval.Data.IO;
 using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
@@ -56,6 +57,7 @@ public static class RetrievalModelZip
 
         using (archive)
         {
+            Verify(archive, path);
             foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
             {
                 byte[] onnx = ReadPrefixed(entry, path);
@@ -67,6 +69,40 @@ public static class RetrievalModelZip
         }
 
         throw new InvalidDataException($"{path}: the zip holds no HierRetrieval '{kind}' model (was it saved by this library?)");
+    }
+
+    /// <summary>
+    /// Checks every entry against the CRC-32 and length the zip records for it: ZipArchive does not, and a damaged
+    /// entry would otherwise load and score wrongly without a word.
+    /// </summary>
+    /// <exception cref="InvalidDataException">An entry is damaged; the message names the zip and the entry.</exception>
+    private static void Verify(ZipArchive archive, string path)
+    {
+        byte[] buffer = new byte[1 << 16];
+        foreach (var entry in archive.Entries)
+        {
+            var crc = new Crc32();
+            long length = 0;
+            try
+            {
+                using var stream = entry.Open();
+                int read;
+                while ((read = stream.Read(buffer)) > 0)
+                {
+                    crc.Append(buffer.AsSpan(0, read));
+                    length += read;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException($"{path}: the zip is damaged: entry {entry.FullName} cannot be read ({e.Message}); save the model again", e);
+            }
+
+            if (length != entry.Length || crc.GetCurrentHashAsUInt32() != entry.Crc32)
+            {
+                throw new InvalidDataException($"{path}: the zip is damaged: entry {entry.FullName} fails its CRC-32 check; save the model again");
+            }
+        }
     }
 
     private static byte[] ReadPrefixed(ZipArchiveEntry entry, string path)

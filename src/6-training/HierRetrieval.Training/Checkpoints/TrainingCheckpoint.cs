@@ -27,15 +27,17 @@ internal sealed class TrainingProgressState
 
 /// <summary>
 /// Saves and restores a run: progress scalars as JSON, then each tower's state and the stage's best parameters as
-/// raw float32 tensors. Files are written atomically, so an interrupted save leaves the previous checkpoint.
+/// raw float32 tensors, with an integrity footer (<see cref="ChecksummedFile"/>). Files are written atomically, so an
+/// interrupted save leaves the previous checkpoint; a damaged one is named as such before anything is read from it.
 /// </summary>
 internal static class TrainingCheckpoint
 {
-    private const string Magic = "HierRetrieval.TrainingCheckpoint/1";
+    private const string Magic = "HierRetrieval.TrainingCheckpoint/2";
+    private const string Remedy = "delete it to start the run over (or train into another folder)";
     private static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public static void Save(string path, TrainingProgressState state, IReadOnlyList<NamedTensor> tensors) =>
-        AtomicFile.Write(path, stream =>
+        ChecksummedFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
@@ -56,22 +58,34 @@ internal static class TrainingCheckpoint
         });
 
     /// <summary>Reads a checkpoint into <paramref name="tensors"/> (matched by name and shape) and returns its progress.</summary>
-    /// <exception cref="InvalidDataException">The file is not a checkpoint or does not fit these tensors.</exception>
+    /// <exception cref="InvalidDataException">The file is damaged, not a checkpoint, or does not fit these tensors; the message names it and says how to start over.</exception>
     public static TrainingProgressState Load(string path, IReadOnlyList<NamedTensor> tensors)
     {
-        using var reader = new BinaryReader(File.OpenRead(path));
+        using var reader = new BinaryReader(ChecksummedFile.OpenPayload(path, "training checkpoint", Remedy));
+        try
+        {
+            return Read(path, reader, tensors);
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or IOException)
+        {
+            throw new InvalidDataException($"{path}: not a training checkpoint of this version ({e.Message}); {Remedy}", e);
+        }
+    }
+
+    private static TrainingProgressState Read(string path, BinaryReader reader, IReadOnlyList<NamedTensor> tensors)
+    {
         if (reader.ReadString() != Magic)
         {
-            throw new InvalidDataException($"{path}: not a training checkpoint");
+            throw new InvalidDataException($"{path}: not a training checkpoint of this version; {Remedy}");
         }
 
         var state = JsonSerializer.Deserialize<TrainingProgressState>(reader.ReadString(), JsonOptions)
-            ?? throw new InvalidDataException($"{path}: empty progress record");
+            ?? throw new InvalidDataException($"{path}: empty progress record; {Remedy}");
         var byName = tensors.ToDictionary(t => t.Name, t => t.Tensor);
         int count = reader.ReadInt32();
         if (count != byName.Count)
         {
-            throw new InvalidDataException($"{path}: holds {count} tensors, the run has {byName.Count}");
+            throw new InvalidDataException($"{path}: holds {count} tensors, the run has {byName.Count}; {Remedy}");
         }
 
         for (int i = 0; i < count; i++)
@@ -85,7 +99,7 @@ internal static class TrainingCheckpoint
 
             if (!byName.TryGetValue(name, out var target) || !target.shape.SequenceEqual(shape))
             {
-                throw new InvalidDataException($"{path}: tensor {name} [{string.Join(',', shape)}] does not fit this run");
+                throw new InvalidDataException($"{path}: tensor {name} [{string.Join(',', shape)}] does not fit this run; {Remedy}");
             }
 
             float[] values = new float[shape.Aggregate(1L, (a, b) => a * b)];

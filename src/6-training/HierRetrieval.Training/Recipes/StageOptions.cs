@@ -57,8 +57,8 @@ public sealed record StageOptions
         OptionCheck.Require(!string.IsNullOrWhiteSpace(this.Name), Name(nameof(this.Name)), "must not be empty");
         OptionCheck.Require(Enum.IsDefined(Pairs), Name(nameof(Pairs)), $"unknown pair set {Pairs}");
         OptionCheck.Require(Steps >= 1, Name(nameof(Steps)), $"must be at least 1 (got {Steps})");
-        OptionCheck.Require(double.IsFinite(LearningRate) && LearningRate > 0, Name(nameof(LearningRate)), $"must be positive and finite (got {LearningRate})");
-        OptionCheck.Require(double.IsFinite(Temperature) && Temperature > 0, Name(nameof(Temperature)), $"must be positive and finite (got {Temperature})");
+        OptionCheck.Require(LearningRate is > 0 and <= float.MaxValue, Name(nameof(LearningRate)), $"must be positive and at most {float.MaxValue:G3}, a float (got {LearningRate})");
+        OptionCheck.Require(Temperature is > 0 and <= float.MaxValue, Name(nameof(Temperature)), $"must be positive and at most {float.MaxValue:G3}, a float (got {Temperature})");
         OptionCheck.Require(ValidationInterval >= 1, Name(nameof(ValidationInterval)), $"must be at least 1 (got {ValidationInterval})");
         OptionCheck.Require(FarFraction is >= 0 and <= 1, Name(nameof(FarFraction)), $"must be between 0 and 1 (got {FarFraction})");
         OptionCheck.Require(EarlyStopping.Patience >= 0, Name("EarlyStopping.Patience"), $"must be 0 or more (got {EarlyStopping.Patience})");

@@ -7,7 +7,7 @@ namespace HierRetrieval.Runs.Models;
 
 /// <summary>
 /// A trained lookup-table dual encoder as a file: the manifest (JSON), the node ids, and the unit-norm query and
-/// document embedding of every node (float32). Reading it needs no TorchSharp.
+/// document embedding of every node (float32). Reading it calls no TorchSharp code.
 /// </summary>
 /// <param name="Ids">Node ids, row i = node i.</param>
 /// <param name="Embeddings">The towers' outputs for every node.</param>
@@ -17,7 +17,9 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
     /// <summary>The file name used inside a training output folder.</summary>
     public const string FileName = "embeddings.bin";
 
-    private const string Magic = "HierRetrieval.TrainedModel/1";
+    /// <summary>Written with an integrity footer (<see cref="ChecksummedFile"/>); files of version 1 have none and are still read.</summary>
+    private const string Magic = "HierRetrieval.TrainedModel/2", MagicWithoutFooter = "HierRetrieval.TrainedModel/1";
+    private const string Remedy = "train it again (hierret train with the same settings writes it anew)";
 
     /// <summary>The embeddings in <paramref name="hierarchy"/>'s node order (row i = node i), matched by id.</summary>
     /// <exception cref="ArgumentException">A node of the hierarchy has no embedding in the model.</exception>
@@ -41,7 +43,7 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
     }
 
     /// <summary>Writes the model atomically.</summary>
-    public void Save(string path) => AtomicFile.Write(path, stream =>
+    public void Save(string path) => ChecksummedFile.Write(path, stream =>
     {
         using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
@@ -59,7 +61,7 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
 
     /// <summary>Reads a model from a file, or from <see cref="FileName"/> inside a folder.</summary>
     /// <exception cref="FileNotFoundException">Neither exists.</exception>
-    /// <exception cref="InvalidDataException">The file is not a model or is truncated.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model, or is truncated or damaged; the message names it.</exception>
     public static TrainedModel Load(string path)
     {
         string file = Directory.Exists(path) ? Path.Combine(path, FileName) : path;
@@ -68,10 +70,11 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
             throw new FileNotFoundException($"{file}: no such model file (a training output folder holds {FileName})", file);
         }
 
+        bool footer = ChecksummedFile.HasFooter(file);
+        using var reader = new BinaryReader(footer ? ChecksummedFile.OpenPayload(file, "model file", Remedy) : File.OpenRead(file));
         try
         {
-            using var reader = new BinaryReader(File.OpenRead(file));
-            if (reader.ReadString() != Magic)
+            if (reader.ReadString() != (footer ? Magic : MagicWithoutFooter))
             {
                 throw new InvalidDataException($"{file}: not a trained model");
             }
@@ -87,9 +90,9 @@ public sealed record TrainedModel(IReadOnlyList<string> Ids, NodeEmbeddings Embe
 
             return new TrainedModel(ids, new NodeEmbeddings(ReadMatrix(reader, rows, dimension), ReadMatrix(reader, rows, dimension)), manifest);
         }
-        catch (EndOfStreamException)
+        catch (Exception e) when (e is EndOfStreamException or IOException)
         {
-            throw new InvalidDataException($"{file}: the model file is truncated");
+            throw new InvalidDataException($"{file}: the model file is truncated or damaged ({e.Message}); {Remedy}", e);
         }
     }
 

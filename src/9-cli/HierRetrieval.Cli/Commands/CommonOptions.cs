@@ -42,6 +42,21 @@ internal static class CommonOptions
     }
 
     /// <summary>
+    /// A positive number that the trainer can use as a float (at most 3.4E+38; not infinite, not NaN), such as a
+    /// learning rate or a temperature; the parser reports a violation naming the option. No default: null.
+    /// </summary>
+    public static Option<double?> Positive(string name, string description, double? defaultValue)
+    {
+        var option = new Option<double?>(name) { Description = description };
+        if (defaultValue is double value)
+        {
+            option.DefaultValueFactory = _ => value;
+        }
+
+        return Require(option, v => v is null or > 0 and <= float.MaxValue, v => $"{name} must be a positive number no larger than {float.MaxValue:G3}, got {v}");
+    }
+
+    /// <summary>
     /// Adds a validator that reports <paramref name="message"/> when a given value fails <paramref name="valid"/>.
     /// A value that does not convert to <typeparamref name="T"/> is left to the parser's own error.
     /// </summary>

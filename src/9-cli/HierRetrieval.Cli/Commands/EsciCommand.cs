@@ -137,10 +137,8 @@ internal static class EsciCommand
         var hidden = CommonOptions.AtLeast("--hidden", 1, "Width of the feature embeddings and hidden layer.", new TextTowerOptions().HiddenSize);
         var steps = CommonOptions.AtLeast("--steps", 1, "Steps of the first stage.", 2000);
         var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Steps of the Substitute stage.", 500);
-        var finetuneLearningRate = new Option<double>("--finetune-lr") { Description = "Learning rate of the Substitute stage.", DefaultValueFactory = _ => 3e-4 };
-        CommonOptions.Require(finetuneLearningRate, v => v > 0, v => $"--finetune-lr must be positive, got {v}");
-        var finetuneTemperature = new Option<double>("--finetune-temperature") { Description = "Temperature of the Substitute stage (logits = T x cosine).", DefaultValueFactory = _ => 100 };
-        CommonOptions.Require(finetuneTemperature, v => v > 0, v => $"--finetune-temperature must be positive, got {v}");
+        var finetuneLearningRate = CommonOptions.Positive("--finetune-lr", "Learning rate of the Substitute stage.", 3e-4);
+        var finetuneTemperature = CommonOptions.Positive("--finetune-temperature", "Temperature of the Substitute stage (logits = T x cosine).", 100);
         var shared = new Option<bool>("--shared-towers") { Description = "One tower for queries and products (shared weights)." };
         var k = CommonOptions.AtLeast("--k", 1, "Products retrieved per test query.", 10);
         var seed = CommonOptions.Seed("initial values and batches");
@@ -161,10 +159,6 @@ internal static class EsciCommand
             var productsTable = EsciFiles.ReadProductsAsync(parse.GetValue(products)!, cancellationToken).GetAwaiter().GetResult();
             var train = EsciDataset.Join(examplesTable, productsTable, load with { Split = "train" });
             var test = EsciDataset.Join(examplesTable, productsTable, load with { Split = "test" });
-            foreach (string problem in train.Report.FirstProblems)
-            {
-                output.Error.WriteLine($"skipped {problem}");
-            }
 
             var options = new EsciTrainingOptions
             {
@@ -176,8 +170,8 @@ internal static class EsciCommand
                 SubstituteStage = Defaults.SubstituteStage with
                 {
                     Steps = parse.GetValue(finetuneSteps),
-                    LearningRate = parse.GetValue(finetuneLearningRate),
-                    Temperature = parse.GetValue(finetuneTemperature),
+                    LearningRate = parse.GetValue(finetuneLearningRate)!.Value,
+                    Temperature = parse.GetValue(finetuneTemperature)!.Value,
                     EarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
                 },
             };

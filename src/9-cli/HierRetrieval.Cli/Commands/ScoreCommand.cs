@@ -13,7 +13,7 @@ internal static class ScoreCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A saved model zip (model.zip from train, or a DualEncoderTransformer saved by ML.NET).", Required = true, HelpName = "zip" };
-        var queries = new Option<string?>("--queries") { Description = "Query file: the first column holds the query; TSV, or CSV when the name ends in .csv; lines starting with # are skipped.", HelpName = "file" };
+        var queries = new Option<string?>("--queries") { Description = "Query file (UTF-8): the first column holds the query; TSV, or CSV when the name ends in .csv; empty lines and lines starting with # are skipped.", HelpName = "file" };
         var examples = new Option<string?>("--examples") { Description = "Instead of --queries, with a text model: an ESCI examples table (.parquet/.csv/.tsv); each distinct query_id is scored.", HelpName = "file" };
         var products = new Option<string?>("--products") { Description = "With --examples: the ESCI products table; every product is embedded once and retrieved from.", HelpName = "file" };
         var locale = new Option<string?>("--locale") { Description = "With --examples: keep one locale (us, es, jp).", HelpName = "locale" };
@@ -21,7 +21,7 @@ internal static class ScoreCommand
         var topK = CommonOptions.AtLeast("--top-k", 1, "Documents per query.", defaultValue: 10);
         var outFile = new Option<string>("--out") { Description = "Output: a TSV of query, rank, document, score (with --examples: query_id, rank, product_id, score; Parquet when the name ends in .parquet), written atomically.", Required = true, HelpName = "file" };
         var header = new Option<bool>("--header") { Description = "The first non-comment line of the query file is a header row." };
-        var badRows = new Option<BadRowPolicy>("--bad-rows") { Description = "A line that cannot be scored (empty, malformed, or a query the model does not know): fail the run, or skip it and count it.", DefaultValueFactory = _ => BadRowPolicy.Fail };
+        var badRows = new Option<BadRowPolicy>("--bad-rows") { Description = "A line that cannot be scored (its query field empty or blank, broken CSV quoting, bytes that are not UTF-8, or a query the model does not know): fail the run, or skip it and count it. Empty lines and lines starting with # are not rows.", DefaultValueFactory = _ => BadRowPolicy.Fail };
         var batchSize = CommonOptions.AtLeast("--batch-size", 1, "Queries per tower call and index search (with --examples: texts per featurizer and tower call, default 16384).", defaultValue: 4096);
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();

@@ -40,10 +40,10 @@ internal static class TrainCommand
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Matched pairs per batch.", Defaults.BatchSize);
         var negatives = CommonOptions.AtLeast("--negatives", 0, "Random documents added to each batch as shared negatives.", Defaults.RandomNegatives);
         var neighbourNegatives = CommonOptions.AtLeast("--neighbour-negatives", 0, "Hard negatives per batch from the hierarchy near its queries (siblings, uncles).", Defaults.NeighbourNegatives);
-        var learningRate = Positive("--lr", "Learning rate of pretraining (or of the only stage).", PretrainDefaults.LearningRate);
-        var finetuneLearningRate = Positive("--finetune-lr", "Finetuning learning rate (default: --lr / 1000).", null);
-        var temperature = Positive("--temperature", "Temperature T of pretraining (logits = T x cosine).", PretrainDefaults.Temperature);
-        var finetuneTemperature = Positive("--finetune-temperature", "Temperature T of finetuning.", FinetuneDefaults.Temperature);
+        var learningRate = CommonOptions.Positive("--lr", "Learning rate of pretraining (or of the only stage).", PretrainDefaults.LearningRate);
+        var finetuneLearningRate = CommonOptions.Positive("--finetune-lr", "Finetuning learning rate (default: --lr / 1000).", null);
+        var temperature = CommonOptions.Positive("--temperature", "Temperature T of pretraining (logits = T x cosine).", PretrainDefaults.Temperature);
+        var finetuneTemperature = CommonOptions.Positive("--finetune-temperature", "Temperature T of finetuning.", FinetuneDefaults.Temperature);
         var farFraction = UnitInterval("--far-fraction", "Fraction of each batch drawn from far pairs (rebalanced).", PretrainDefaults.FarFraction);
         var noMask = new Option<bool>("--no-mask") { Description = "Keep in-batch false negatives (true matches) as negatives in pretraining (or the only stage)." };
         var noFinetuneMask = new Option<bool>("--no-finetune-mask") { Description = "Keep in-batch false negatives in finetuning too." };
@@ -204,15 +204,4 @@ internal static class TrainCommand
         new Option<double>(name) { Description = description, DefaultValueFactory = _ => 0.05 },
         v => v is >= 0 and < 0.5,
         v => $"{name} must be at least 0 and below 0.5, got {v}");
-
-    private static Option<double?> Positive(string name, string description, double? defaultValue)
-    {
-        var option = new Option<double?>(name) { Description = description };
-        if (defaultValue is double value)
-        {
-            option.DefaultValueFactory = _ => value;
-        }
-
-        return CommonOptions.Require(option, v => v is null or > 0, v => $"{name} must be positive, got {v}");
-    }
 }
