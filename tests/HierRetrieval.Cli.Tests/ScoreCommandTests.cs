@@ -85,6 +85,55 @@ public class ScoreCommandTests
         });
     }
 
+    [Test]
+    public void Score_InvalidUtf8AndAHugeUnknownQuery_AreBadRowsOnTheirLines_CutShort()
+    {
+        string queries = Path.Combine(_folder.Path, "hostile.tsv");
+        File.WriteAllBytes(queries, [.. "dog.n.01\n"u8, 0x77, 0xC3, 0x28, (byte)'\n', .. System.Text.Encoding.UTF8.GetBytes(new string('q', 1_000_000) + "\nwhale.n.02\n")]);
+        string output = Path.Combine(_folder.Path, "hostile-out.tsv");
+        var (exit, _, error) = Run("score", "--model", _zip, "--queries", queries, "--out", output, "--bad-rows", "skip", "--top-k", "2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(0), error);
+            Assert.That(error, Does.Contain("hostile.tsv:2: not valid UTF-8 (byte 2 of the line)"));
+            Assert.That(error, Does.Contain("hostile.tsv:3: query '" + new string('q', 60) + "... (1,000,000 characters)' is not in the model's vocabulary"));
+            Assert.That(error.Length, Is.LessThan(2_000), "the bad line is not echoed in full");
+            Assert.That(File.ReadAllLines(output), Has.Length.EqualTo(1 + 4), "the lines after the bad ones are scored");
+        });
+    }
+
+    [Test]
+    public void Score_DamagedZip_IsRefusedNamingTheEntry()
+    {
+        string damaged = Path.Combine(_folder.Path, "damaged.zip");
+        byte[] bytes = File.ReadAllBytes(_zip);
+        bytes[bytes.Length / 2] ^= 0x40;
+        File.WriteAllBytes(damaged, bytes);
+        string queries = _folder.Write("two.tsv", "dog.n.01\n");
+        var (exit, _, error) = Run("score", "--model", damaged, "--queries", queries, "--out", Path.Combine(_folder.Path, "never.tsv"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(error, Does.StartWith($"error: {damaged}: the zip is damaged: entry ").And.EndWith("; save the model again\n"));
+            Assert.That(File.Exists(Path.Combine(_folder.Path, "never.tsv")), Is.False);
+        });
+    }
+
+    [Test]
+    public void Score_LeftoverOfAKilledRun_IsReplaced_AndNoTemporaryFileRemains()
+    {
+        using var folder = new TempFolder();
+        string output = Path.Combine(folder.Path, "scored.tsv");
+        File.WriteAllText(Path.Combine(folder.Path, ".scored.tsv.hierret-score.tmp"), new string('x', 10_000));
+        string queries = folder.Write("q.tsv", "dog.n.01\n");
+        var (exit, _, error) = Run("score", "--model", _zip, "--queries", queries, "--out", output, "--top-k", "2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(0), error);
+            Assert.That(Directory.GetFiles(folder.Path).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "q.tsv", "scored.tsv" }));
+        });
+    }
+
     private sealed class QueryRow
     {
         public string Query { get; set; } = "";

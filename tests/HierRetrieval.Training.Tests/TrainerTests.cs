@@ -86,6 +86,60 @@ public class TrainerTests
         });
     }
 
+    [TestCase("pretrain", 75, TestName = "Train_StoppedDuringPretraining_ResumesToTheUninterruptedRun")]
+    [TestCase("pretrain", 150, TestName = "Train_StoppedAtTheStageBoundary_ResumesToTheUninterruptedRun")]
+    public void Train_StoppedAndResumedAt(string stage, int step)
+    {
+        var options = Small(TrainingRecipe.PretrainFinetune, First with { Steps = 150, ValidationInterval = 50, EarlyStopping = new EarlyStoppingCriterion { Patience = 2 } }, Finetune with { Steps = 40, ValidationInterval = 10, EarlyStopping = new EarlyStoppingCriterion { Patience = 2 } });
+        var uninterrupted = TrainMammals(options);
+        using var folder = new TempFolder();
+        string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
+        using var stop = new CancellationTokenSource();
+        var stopThere = new SynchronousProgress(p =>
+        {
+            if (p.Stage == stage && p.StageStep == step)
+            {
+                stop.Cancel();
+            }
+        });
+        Assert.Throws<OperationCanceledException>(() => TrainMammals(options, checkpoint, stopThere, stop.Token));
+        var resumed = TrainMammals(options, checkpoint);
+        Assert.Multiple(() =>
+        {
+            Assert.That(resumed.Embeddings.Queries.Values.ToArray(), Is.EqualTo(uninterrupted.Embeddings.Queries.Values.ToArray()));
+            Assert.That(resumed.Curve.Points.Select(p => (p.Stage, p.StageStep, p.Overall)), Is.EqualTo(uninterrupted.Curve.Points.Select(p => (p.Stage, p.StageStep, p.Overall))));
+            Assert.That(resumed.Stages, Is.EqualTo(uninterrupted.Stages));
+        });
+    }
+
+    [Test]
+    public void Checkpoint_FromOtherSettings_Damaged_OrForeign_IsRefusedNamingTheFileAndTheWayOut()
+    {
+        var options = Small(TrainingRecipe.Standard, First with { Steps = 20, ValidationInterval = 10 });
+        using var folder = new TempFolder();
+        string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
+        TrainMammals(options, checkpoint);
+        byte[] good = File.ReadAllBytes(checkpoint);
+        string Refusal() => Assert.Throws<InvalidDataException>(() => TrainMammals(options, checkpoint))!.Message;
+
+        string otherSettings = Assert.Throws<InvalidDataException>(() => TrainMammals(options with { Seed = 9 }, checkpoint))!.Message;
+        byte[] damaged = [.. good];
+        damaged[good.Length / 2] ^= 0x10;
+        File.WriteAllBytes(checkpoint, damaged);
+        string damagedMessage = Refusal();
+        File.WriteAllBytes(checkpoint, good[..(good.Length - 100)]);
+        string truncated = Refusal();
+        File.WriteAllText(checkpoint, "not a checkpoint at all, but long enough to have a footer's worth of bytes");
+        string foreign = Refusal();
+        Assert.Multiple(() =>
+        {
+            Assert.That(otherSettings, Is.EqualTo($"{checkpoint}: the checkpoint belongs to a run with other settings or data; use the same settings, or another output folder"));
+            Assert.That(damagedMessage, Is.EqualTo($"{checkpoint}: the training checkpoint is damaged (its checksum does not match its contents); delete it to start the run over (or train into another folder)"));
+            Assert.That(truncated, Does.StartWith($"{checkpoint}: the training checkpoint has no integrity footer"));
+            Assert.That(foreign, Does.StartWith($"{checkpoint}: the training checkpoint has no integrity footer: it is truncated, damaged or not a training checkpoint; delete it"));
+        });
+    }
+
     [Test]
     public void Train_LossBecomesInfinite_StopsWithAClearMessageAndKeepsTheLastCheckpoint()
     {

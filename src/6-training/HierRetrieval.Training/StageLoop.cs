@@ -63,10 +63,12 @@ internal sealed class StageLoop(
     {
         var settings = stage.Options;
         var loss = new InBatchSoftmaxLoss(settings.Temperature, options.TemperatureConvention);
-        if (_state.StageStep == 0 && !_state.StageStopped)
+        if (!_state.StageStarted)
         {
+            // Once per stage, even when a run stopped right after this point is resumed: its starting point is validated and logged.
             logger.LogInformation("{Stage}: {Steps} steps at learning rate {LearningRate}, temperature {Temperature}", settings.Name, settings.Steps, settings.LearningRate, settings.Temperature);
             Validate(settings, stopping, cancellationToken);
+            _state.StageStarted = true;
         }
 
         int stepsRun = 0;
@@ -162,6 +164,7 @@ internal sealed class StageLoop(
         _state.StepsBeforeStage += _state.StageStep;
         _state.StageIndex++;
         _state.StageStep = 0;
+        _state.StageStarted = false;
         EarlyStopping.Reset(_state);
         queries.ResetOptimizer();
         documents.ResetOptimizer();

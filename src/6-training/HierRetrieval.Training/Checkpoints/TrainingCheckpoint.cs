@@ -21,6 +21,7 @@ internal sealed class TrainingProgressState
     public int BestStageStep { get; set; }
     public int PointsSinceBest { get; set; }
     public bool StageStopped { get; set; }
+    public bool StageStarted { get; set; }
     public List<TrainingCurvePoint> Curve { get; set; } = [];
     public List<StageSummary> CompletedStages { get; set; } = [];
 }
