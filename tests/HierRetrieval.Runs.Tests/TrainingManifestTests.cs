@@ -76,4 +76,27 @@ public class TrainingManifestTests
             Assert.That(metrics.MeanAveragePrecision, Is.EqualTo(expected.GetProperty("map").GetDouble()));
         });
     }
+
+    [Test]
+    public void ModelFile_RandomMutations_LoadTheSameModelOrAreRefusedNamingTheFile()
+    {
+        using var folder = new TempFolder();
+        string path = Path.Combine(folder.Path, TrainedModel.FileName);
+        var original = TrainedModel.Load(Repository.Fixture("saved-models/lookup"));
+        original.Save(path);
+        byte[] valid = File.ReadAllBytes(path);
+        Fuzz.Mutations_Of(valid, cases: 200, seed: 41, input =>
+        {
+            File.WriteAllBytes(path, input);
+            try
+            {
+                var loaded = TrainedModel.Load(path);
+                Assert.That(loaded.Embeddings.Documents.Values.ToArray(), Is.EqualTo(original.Embeddings.Documents.Values.ToArray()));
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.That(e.Message, Does.StartWith(path + ": "));
+            }
+        });
+    }
 }

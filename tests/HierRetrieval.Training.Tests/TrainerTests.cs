@@ -141,6 +141,32 @@ public class TrainerTests
     }
 
     [Test]
+    public void Checkpoint_RandomMutations_ResumeOrAreRefusedNamingTheFile()
+    {
+        var options = Small(TrainingRecipe.Standard, First with { Steps = 10, ValidationInterval = 10 });
+        using var folder = new TempFolder();
+        string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
+        var finished = TrainMammals(options, checkpoint);
+        byte[] valid = File.ReadAllBytes(checkpoint);
+        int resumed = 0;
+        Fuzz.Mutations_Of(valid, cases: 120, seed: 31, input =>
+        {
+            File.WriteAllBytes(checkpoint, input);
+            try
+            {
+                var result = TrainMammals(options, checkpoint);
+                Assert.That(result.Embeddings.Queries.Values.ToArray(), Is.EqualTo(finished.Embeddings.Queries.Values.ToArray()), "a checkpoint that loads is the one written");
+                resumed++;
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.That(e.Message, Does.StartWith(checkpoint + ": ").And.Contain("delete it to start the run over"));
+            }
+        });
+        TestContext.Out.WriteLine($"resumed {resumed} of 120");
+    }
+
+    [Test]
     public void Train_LossBecomesInfinite_StopsWithAClearMessageAndKeepsTheLastCheckpoint()
     {
         var options = Small(TrainingRecipe.PretrainFinetune, First with { Steps = 50 }, Finetune with { Temperature = 3e38 });

@@ -97,6 +97,10 @@ internal static class RawTables
         {
             throw new InvalidDataException($"{path}: the file is empty: there is no header row", e);
         }
+        catch (Exception e) when (e is CsvFormatException or CsvInvalidCharacterException)
+        {
+            throw new InvalidDataException($"{path}:1: the header row is malformed ({e.Message})", e);
+        }
 
         using var reader = csv;
         int[] positions = [.. columns.Select(name => Enumerable.Range(0, csv.FieldCount).FirstOrDefault(i => csv.GetName(i) == name, -1))];
@@ -129,7 +133,7 @@ internal static class RawTables
         {
             return await csv.ReadAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (CsvFormatException e)
+        catch (Exception e) when (e is CsvFormatException or CsvInvalidCharacterException)
         {
             throw new InvalidDataException($"{path}:{line}: malformed quoting ({e.Message})", e);
         }

@@ -57,14 +57,22 @@ public static class RetrievalModelZip
 
         using (archive)
         {
-            Verify(archive, path);
-            foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
+            try
             {
-                byte[] onnx = ReadPrefixed(entry, path);
-                if (OnnxModelMetadata.KindOf(onnx) == kind)
+                Verify(archive, path);
+                foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
                 {
-                    return (onnx, $"{path}:{entry.FullName}");
+                    byte[] onnx = ReadPrefixed(entry, path);
+                    if (OnnxModelMetadata.KindOf(onnx) == kind)
+                    {
+                        return (onnx, $"{path}:{entry.FullName}");
+                    }
                 }
+            }
+            catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
+            {
+                // The archive reads its central directory lazily: damage there shows up only here.
+                throw new InvalidDataException($"{path}: not a readable model zip ({e.Message})", e);
             }
         }
 
