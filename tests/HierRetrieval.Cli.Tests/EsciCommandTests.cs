@@ -16,7 +16,13 @@ public class EsciCommandTests
             "--dim", "16", "--hidden", "32", "--k", "5", "--threads", "2", "--product-fields", "title,bullet_point", "--out", folder.Path, "--json");
         Assert.That(trainExit, Is.Zero, trainError);
         using var metrics = JsonDocument.Parse(trained);
-        Assert.That(metrics.RootElement.GetProperty("metrics").GetProperty("exactPairs").GetInt64(), Is.GreaterThan(0));
+        var trainedMetrics = metrics.RootElement.GetProperty("metrics");
+        Assert.Multiple(() =>
+        {
+            Assert.That(trainedMetrics.GetProperty("queries").GetInt32(), Is.EqualTo(15), "the generated test split's queries");
+            Assert.That(trainedMetrics.GetProperty("exactPairs").GetInt64(), Is.EqualTo(60));
+            Assert.That(trainedMetrics.GetProperty("substitutePairs").GetInt64(), Is.EqualTo(60));
+        });
         var (evaluateExit, evaluated, evaluateError) = Run("esci", "evaluate", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--products", products, "--k", "5", "--json");
         Assert.That(evaluateExit, Is.Zero, evaluateError);
         using var reloaded = JsonDocument.Parse(evaluated);
@@ -34,6 +40,7 @@ public class EsciCommandTests
         Assert.Multiple(() =>
         {
             Assert.That(json.RootElement.GetProperty("products").GetInt32(), Is.EqualTo(3 * 4 * 5));
+            Assert.That(queries, Is.EqualTo(trainedMetrics.GetProperty("queries").GetInt32()), "the test split that training evaluated");
             Assert.That(lines[0], Is.EqualTo("query_id\trank\tproduct_id\tscore"));
             Assert.That(lines, Has.Length.EqualTo(1 + (queries * 5)));
             Assert.That(Run("score", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--out", output).Error, Does.Contain("--examples needs --products"));

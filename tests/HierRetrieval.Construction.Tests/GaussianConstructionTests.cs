@@ -29,7 +29,8 @@ public class GaussianConstructionTests
 
         var metrics = new HierarchyEvaluator().Evaluate(tree.Closure, GaussianConstruction.Build(tree, 2, seed: 1), PairSet.All(tree.Closure));
 
-        Assert.That(metrics.Overall, Is.LessThan(0.8));
+        Assert.That(metrics.Pairs, Is.EqualTo(142));
+        Assert.That(metrics.Overall, Is.EqualTo(34.0 / 142), "34 of the 142 pairs in 2 dimensions, far below the 1.0 at 128");
     }
 
     [Test]
@@ -62,6 +63,7 @@ public class GaussianConstructionTests
 
         double RecallAt(int d) => Enumerable.Range(0, 2).Average(seed =>
             new HierarchyEvaluator().Evaluate(tree.Closure, GaussianConstruction.Build(tree, d, seed), PairSet.All(tree.Closure)).Overall);
+        Assert.That(found.Dimension, Is.EqualTo(42));
         Assert.That(found.Recall, Is.GreaterThanOrEqualTo(0.9));
         Assert.That(found.Recall, Is.EqualTo(RecallAt(found.Dimension)));
         Assert.That(RecallAt(found.Dimension - 1), Is.LessThan(0.9));
@@ -82,9 +84,14 @@ public class GaussianConstructionTests
     {
         var study = ConstructionStudy.Run(2, [2, 3, 4], 3, [2, 3, 4], new DimensionSearchOptions { Seeds = 1 });
 
+        // Least squares by hand: slope = sum((x - mean x)(y - mean y)) / sum((x - mean x)^2).
+        static double Slope(double[] x, double[] y) =>
+            x.Zip(y, (a, b) => (a - x.Average()) * (b - y.Average())).Sum() / x.Sum(a => (a - x.Average()) * (a - x.Average()));
         Assert.That(study.ByHeight.Select(p => p.Height), Is.EqualTo(new[] { 2, 3, 4 }));
-        Assert.That(study.ByHeight[2].Dimension, Is.GreaterThanOrEqualTo(study.ByHeight[0].Dimension));
-        Assert.That(study.HeightFit.Slope, Is.GreaterThan(0));
+        Assert.That(study.ByHeight.Select(p => (p.Nodes, p.Dimension)), Is.EqualTo(new[] { (3, 7), (7, 29), (15, 32) }), "W=2: the smallest dimension grows with H");
+        Assert.That(study.ByBranching.Select(p => (p.Branching, p.Nodes, p.Dimension)), Is.EqualTo(new[] { (2, 7, 29), (3, 13, 27), (4, 21, 41) }));
+        Assert.That(study.HeightFit.Slope, Is.EqualTo(Slope([Math.Log(2), Math.Log(3), Math.Log(4)], [Math.Log(7), Math.Log(29), Math.Log(32)])).Within(1e-12), "log d against log H");
+        Assert.That(study.BranchingFit.Slope, Is.EqualTo(Slope([Math.Log(2), Math.Log(3), Math.Log(4)], [29, 27, 41])).Within(1e-12), "d against ln W");
         Assert.That(StudyReport.Markdown(study, "cmd", TimeSpan.FromSeconds(1)), Does.Contain("| 2 | 4 | 15 |"));
         Assert.That(StudyReport.Svg(study), Does.StartWith("<svg").And.Contain("polyline"));
     }

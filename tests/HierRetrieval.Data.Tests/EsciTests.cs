@@ -85,6 +85,60 @@ public class EsciTests
     }
 
     [Test]
+    public async Task ParquetInTheReleasesColumnTypes_ReadsEveryField()
+    {
+        string folder = Repository.Fixture("esci-release-types");
+        var examples = await EsciFiles.ReadExamplesAsync(Path.Combine(folder, "shopping_queries_dataset_examples.parquet"));
+        var products = await EsciFiles.ReadProductsAsync(Path.Combine(folder, "shopping_queries_dataset_products.parquet"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(examples.Rows, Is.EqualTo(new[]
+            {
+                new EsciExample(0, "revent 80 cfm", 0, "B000MOO21W", "us", EsciLabel.Irrelevant, false, true, "train"),
+                new EsciExample(1, "revent 80 cfm", 0, "B07X3Y6B1V", "us", EsciLabel.Exact, false, true, "train"),
+                new EsciExample(2, "!awnmower tires without rims", 1, "B075SCHMPY", "us", EsciLabel.Substitute, true, true, "test"),
+                new EsciExample(3, "zapatillas hombre", 2, "B07JGQ2VWP", "es", EsciLabel.Complement, true, true, "test"),
+                new EsciExample(4, "ハンドクリーム", 3, "B07RB2N5JJ", "jp", EsciLabel.Exact, false, true, "train"),
+            }));
+            Assert.That(products.Rows[1], Is.EqualTo(new EsciProduct("B07X3Y6B1V", "us", "Homewerks 7141-80 Bathroom Fan 80 CFM", "A quiet fan", "OUTSTANDING PERFORMANCE", "Homewerks", null)));
+            Assert.That(products.Rows[4], Is.EqualTo(new EsciProduct("B07RB2N5JJ", "jp", null, null, null, null, null)));
+            Assert.That(examples.Report.Dropped + products.Report.Dropped, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void Join_LocaleFilterAndDuplicates_AreCountedByReason()
+    {
+        var examples = new EsciTable<EsciExample>(
+        [
+            new EsciExample(1, "fan", 1, "P1", "us", EsciLabel.Exact, false, true, "train"),
+            new EsciExample(2, "fan", 1, "P2", "us", EsciLabel.Substitute, false, true, "train"),
+            new EsciExample(3, "ventilador", 2, "P1", "es", EsciLabel.Exact, false, true, "train"),
+            new EsciExample(4, "fan", 1, "P9", "us", EsciLabel.Exact, false, true, "train"),
+        ], new EsciReadReport());
+        var products = new EsciTable<EsciProduct>(
+        [
+            new EsciProduct("P1", "us", "Fan", null, null, null, null),
+            new EsciProduct("P1", "us", "Fan again", null, null, null, null),
+            new EsciProduct("P2", "us", "Blower", null, null, null, null),
+            new EsciProduct("P1", "es", "Ventilador", null, null, null, null),
+            new EsciProduct("P3", "us", null, null, null, null, null),
+        ], new EsciReadReport());
+        var us = EsciDataset.Join(examples, products, new EsciLoadOptions { Locale = "us" });
+        var all = EsciDataset.Join(examples, products, new EsciLoadOptions());
+        Assert.Multiple(() =>
+        {
+            Assert.That(us.Judgements.Select(j => (j.QueryId, j.ProductId, j.ProductText)), Is.EqualTo(new[] { (1L, "P1", "Fan"), (1L, "P2", "Blower") }));
+            Assert.That(us.Report.Counts, Is.EquivalentTo(new Dictionary<string, long>
+            {
+                ["duplicate product"] = 1, ["product without text"] = 1, ["filtered out"] = 1, ["example whose product is missing or has no text"] = 1,
+            }));
+            Assert.That(all.Judgements.Select(j => j.ProductText), Is.EqualTo(new[] { "Fan", "Blower", "Ventilador" }));
+            Assert.That(all.Report.Counts["product id in several locales (first kept; filter by locale)"], Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task EmptyFile_IsAnErrorNamingIt()
     {
         using var folder = new TempFolder();

@@ -24,9 +24,10 @@ public class TextHierarchyBenchmarkTests
         Assert.Multiple(() =>
         {
             Assert.That(result.TestQueries, Is.EqualTo(59));
+            Assert.That(new[] { result.Text, result.TextFirstStage, result.LookupTable }.Select(m => (m?.Queries, m?.Pairs)), Is.All.EqualTo(((int?)59, (long?)334)), "all three models are measured on the same held-out nodes' pairs");
             Assert.That(result.Text.Overall, Is.GreaterThan(0.6), "text towers embed nodes they never saw");
+            Assert.That(result.TextFirstStage!.Overall, Is.GreaterThan(0.6), "already after pretraining");
             Assert.That(result.LookupTable.Overall, Is.LessThan(0.05), "an untrained table row retrieves nothing");
-            Assert.That(result.TextFirstStage, Is.Not.Null);
             Assert.That(() => TextHierarchyBenchmark.Run(new MLContext(), SyntheticHierarchies.PerfectTree(2, 3), options), Throws.ArgumentException.With.Message.Contains("no node text"));
         });
     }

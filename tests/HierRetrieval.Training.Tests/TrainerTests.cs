@@ -172,20 +172,24 @@ public class TrainerTests
         var options = Small(TrainingRecipe.PretrainFinetune, First with { Steps = 50 }, Finetune with { Temperature = 3e38 });
         using var folder = new TempFolder();
         string checkpoint = Path.Combine(folder.Path, "checkpoint.bin");
-        byte[]? afterPretraining = null;
+        byte[]? afterFinetuningStep = null;
         var watch = new SynchronousProgress(p =>
         {
-            if (p.Stage == "finetune" && afterPretraining is null)
+            if (p.Stage == "finetune" && afterFinetuningStep is null)
             {
-                afterPretraining = File.ReadAllBytes(checkpoint);
+                afterFinetuningStep = File.ReadAllBytes(checkpoint);
             }
         });
-        var error = Assert.Throws<TrainingDivergedException>(() => TrainMammals(options, checkpoint, watch));
+
+        // Validation runs at each stage's start, so the finetuning stage's first validation sees the checkpoint that ended pretraining.
+        var validator = new CheckpointCopyingValidator(Validator(Mammals.Closure, MammalSplit), checkpoint);
+        var error = Assert.Throws<TrainingDivergedException>(() => new DualEncoderTrainer(options).Train(Mammals.Closure, MammalSplit.Train, validator, checkpoint, watch));
         Assert.Multiple(() =>
         {
             Assert.That(error!.Message, Does.Contain("finetune step 1").And.Contain("the loss became").And.Contain(checkpoint));
-            Assert.That(afterPretraining, Is.Null, "the first finetuning step already diverges");
-            Assert.That(File.Exists(checkpoint), Is.True, "the checkpoint saved at the end of pretraining is kept");
+            Assert.That(afterFinetuningStep, Is.Null, "the first finetuning step already diverges");
+            Assert.That(validator.Copies.Select(c => c is null), Is.EqualTo(new[] { true, true, false }), "validated at pretraining steps 0 and 50 (no checkpoint yet), then at finetuning step 0");
+            Assert.That(File.ReadAllBytes(checkpoint), Is.EqualTo(validator.Copies[^1]), "the checkpoint saved at the end of pretraining is kept, unchanged");
         });
     }
 
@@ -202,8 +206,10 @@ public class TrainerTests
     {
         var pretrained = TrainMammals(Small(TrainingRecipe.Standard));
         var finetuned = TrainMammals(Small(TrainingRecipe.Finetune), initial: pretrained.Embeddings);
+        double given = Validator(Mammals.Closure, MammalSplit).Validate(pretrained.Embeddings, CancellationToken.None).Overall;
         Assert.Multiple(() =>
         {
+            Assert.That(finetuned.Curve.Points[0].Overall, Is.EqualTo(given), "step 0 validates the embeddings it was given");
             Assert.That(finetuned.Curve.Points[0].Overall, Is.EqualTo(pretrained.Curve.Points.Max(p => p.Overall)).Within(1e-9), "step 0 of finetuning is the pretrained model");
             Assert.That(finetuned.Stages.Single().Name, Is.EqualTo("finetune"));
         });
@@ -297,5 +303,19 @@ public class TrainerTests
     private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
+    }
+
+    /// <summary>Validates with <paramref name="inner"/>, first copying the checkpoint file as it is at that moment (null when there is none).</summary>
+    private sealed class CheckpointCopyingValidator(Validation.ITrainingValidator inner, string checkpoint) : Validation.ITrainingValidator
+    {
+        public List<byte[]?> Copies { get; } = [];
+
+        public string Description => inner.Description;
+
+        public Validation.ValidationResult Validate(Retrieval.NodeEmbeddings embeddings, CancellationToken cancellationToken)
+        {
+            Copies.Add(File.Exists(checkpoint) ? File.ReadAllBytes(checkpoint) : null);
+            return inner.Validate(embeddings, cancellationToken);
+        }
     }
 }

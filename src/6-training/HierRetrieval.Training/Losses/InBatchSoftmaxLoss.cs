@@ -47,7 +47,9 @@ public sealed class InBatchSoftmaxLoss(double temperature, TemperatureConvention
             logits = logits.masked_fill_(falseNegatives, masked);
         }
 
-        var targets = arange(batch, dtype: ScalarType.Int64, device: queries.device);
+        // arange(stop) would pass temporary Scalars (start 0, step 1) to libtorch: give it held ones.
+        using Scalar zero = 0L.ToScalar(), stop = batch.ToScalar(), one = 1L.ToScalar();
+        var targets = arange(zero, stop, one, dtype: ScalarType.Int64, device: queries.device);
         return nn.functional.cross_entropy(logits, targets).MoveToOuterDisposeScope();
     }
 }

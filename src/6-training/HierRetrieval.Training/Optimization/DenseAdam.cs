@@ -23,13 +23,15 @@ public static class DenseAdam
         double biasCorrection2 = 1 - Math.Pow(settings.Beta2, step);
 
         // Scalars are created and disposed explicitly: a temporary Scalar can be finalised while libtorch still reads it.
+        // That includes the overloads without alpha: TorchSharp's add_(Scalar) passes a temporary alpha of 1.
+        using Scalar one = 1.0.ToScalar();
         using Scalar beta1 = settings.Beta1.ToScalar(), oneMinusBeta1 = (1 - settings.Beta1).ToScalar();
         using Scalar beta2 = settings.Beta2.ToScalar(), oneMinusBeta2 = (1 - settings.Beta2).ToScalar();
         using Scalar correction2 = Math.Sqrt(biasCorrection2).ToScalar(), epsilon = settings.Epsilon.ToScalar();
         using Scalar stepSize = (-learningRate / biasCorrection1).ToScalar();
         firstMoment.mul_(beta1).add_(gradient, alpha: oneMinusBeta1);
         secondMoment.mul_(beta2).addcmul_(gradient, gradient, value: oneMinusBeta2);
-        var denominator = secondMoment.sqrt().div_(correction2).add_(epsilon);
+        var denominator = secondMoment.sqrt().div_(correction2).add_(epsilon, one);
         parameter.addcdiv_(firstMoment, denominator, value: stepSize);
     }
 }

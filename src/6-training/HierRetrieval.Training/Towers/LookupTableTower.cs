@@ -31,7 +31,7 @@ public sealed class LookupTableTower : ITrainableTower
         Dimension = dimension;
         _device = device;
         using var generator = new Generator((ulong)seed);
-        using (var initial = normal(0, initialScale, [itemCount, dimension], generator: generator))
+        using (var initial = Initialization.Normal([itemCount, dimension], initialScale, generator))
         {
             _table = initial.to(device);
         }

@@ -39,7 +39,7 @@ public sealed class TextTower : ITrainableTower
         using var generator = new Generator((ulong)seed);
         Tensor Init(long[] shape, double scale)
         {
-            using var values = normal(0, scale, shape, generator: generator);
+            using var values = Initialization.Normal(shape, scale, generator);
             return values.to(device);
         }
 
