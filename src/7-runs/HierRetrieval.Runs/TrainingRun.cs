@@ -51,7 +51,7 @@ public sealed class TrainingRun
     {
         var split = input.Split;
         var trainer = _options.Trainer;
-        var manifest = new TrainingManifest(input.Source, trainer, input.Policy) { Recipe = _options.Recipe, Validation = _options.Validation };
+        var manifest = new TrainingManifest(input.Source, trainer, input.Policy) { Recipe = _options.Recipe, Protocol = _options.Protocol, Validation = _options.Validation };
         var folder = _options.OutputFolder is { } path ? new RunFolder(path) : null;
         var validator = HierarchyValidator.For(split.TrainingClosure, split.Split.Validation, _options.Validation, trainer.Seed, trainer.Threads);
         var stages = new Dictionary<string, StageModel>(StringComparer.Ordinal);

@@ -16,6 +16,9 @@ public sealed record TrainingRunOptions
     /// <summary>The recipe's name, recorded in the manifest (null for a custom list of stages).</summary>
     public string? Recipe { get; init; }
 
+    /// <summary>The protocol whose settings the run uses (<see cref="TrainingProtocols.Names"/>), recorded in the manifest; null for none.</summary>
+    public string? Protocol { get; init; }
+
     /// <summary>
     /// Folder for the checkpoint and the outputs (<see cref="Outputs.RunFolder"/>); running again with the same
     /// settings resumes from its checkpoint. Null writes nothing unless <see cref="CheckpointPath"/> is set.

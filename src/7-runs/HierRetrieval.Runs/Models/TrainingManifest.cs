@@ -25,6 +25,9 @@ public sealed record TrainingManifest(string Hierarchy, DualEncoderTrainerOption
     /// <summary>The recipe's name (<see cref="TrainingRecipes.Names"/>) when the stages came from one; null for a custom list.</summary>
     public string? Recipe { get; init; }
 
+    /// <summary>The protocol whose settings the run used (<see cref="TrainingProtocols.Names"/>), or null.</summary>
+    public string? Protocol { get; init; }
+
     /// <summary>How validation sampled and bucketed its pairs.</summary>
     public ValidationOptions Validation { get; init; } = new();
 

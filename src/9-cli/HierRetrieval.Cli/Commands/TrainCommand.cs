@@ -31,6 +31,12 @@ internal static class TrainCommand
         var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension d.", Defaults.Dimension);
         var recipe = new Option<string>("--recipe") { Description = "The training recipe.", DefaultValueFactory = _ => TrainingRecipes.NameOf(TrainingRecipe.PretrainFinetune) };
         recipe.AcceptOnlyFromAmong([.. TrainingRecipes.Names.Keys]);
+        var protocol = new Option<string?>("--protocol")
+        {
+            Description = "A reporting protocol (docs/results-wordnet.md) whose settings become the defaults of --validation-fraction, --test-fraction, --no-mask, --finetune-lr, --early-stopping and --mask-source; options given explicitly still win. Recorded in run.json.",
+            HelpName = string.Join('|', TrainingProtocols.Names.Keys),
+        };
+        protocol.AcceptOnlyFromAmong([.. TrainingProtocols.Names.Keys]);
         var from = new Option<string?>("--from") { Description = "A trained model (folder or file) to start from; required by --recipe finetune.", HelpName = "dir|file" };
         var outFolder = new Option<string>("--out") { Description = $"Folder for the model ({RunFolder.ModelZip}, {RunFolder.Embeddings}), the checkpoint, the training curve, the test metrics and {RunFolder.Manifest}.", Required = true, HelpName = "dir" };
         var seed = CommonOptions.Seed("the pair split, initial values, batches and negatives");
@@ -69,7 +75,7 @@ internal static class TrainCommand
         var evaluation = new EvaluationOptions(defaultBucketCap: 8);
         var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint, training curve and manifest to --out and print the test-split report. Run the same command again to resume a stopped run.")
         {
-            hierarchy, dimension, recipe, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
+            hierarchy, dimension, recipe, protocol, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
             temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, maskSource, validateEvery, finetuneValidateEvery, validationQueries, validationCap, criterion, minWeight, patience,
             validationFraction, testFraction, nearFraction, topK, device, threads, json,
         };
@@ -79,6 +85,12 @@ internal static class TrainCommand
         {
             var clock = Stopwatch.StartNew();
             string hierarchyName = parse.GetValue(hierarchy)!, recipeName = parse.GetValue(recipe)!;
+            string? protocolName = parse.GetValue(protocol);
+            var preset = protocolName is null ? null : TrainingProtocols.SettingsOf(TrainingProtocols.Names[protocolName]);
+
+            // An option given on the command line wins; otherwise the protocol's setting, otherwise the option's default.
+            T Setting<T>(Option<T> option, Func<ProtocolSettings, T> fromProtocol) =>
+                preset is null || parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fromProtocol(preset);
             var loaded = HierarchyCatalog.Load(hierarchyName);
             var stopping = new EarlyStoppingCriterion { Patience = parse.GetValue(patience) };
             double lr = parse.GetValue(learningRate)!.Value;
@@ -88,18 +100,18 @@ internal static class TrainCommand
                 LearningRate = lr,
                 Temperature = parse.GetValue(temperature)!.Value,
                 ValidationInterval = parse.GetValue(validateEvery),
-                MaskFalseNegatives = !parse.GetValue(noMask),
+                MaskFalseNegatives = !Setting(noMask, p => !p.MaskPretraining),
                 EarlyStopping = stopping,
                 FarFraction = parse.GetValue(farFraction),
             };
             var finetune = FinetuneDefaults with
             {
                 Steps = parse.GetValue(finetuneSteps),
-                LearningRate = parse.GetValue(finetuneLearningRate) ?? (lr / 1000),
+                LearningRate = Setting(finetuneLearningRate, p => p.FinetuneLearningRate) ?? (lr / 1000),
                 Temperature = parse.GetValue(finetuneTemperature)!.Value,
                 ValidationInterval = parse.GetValue(finetuneValidateEvery),
                 MaskFalseNegatives = !parse.GetValue(noFinetuneMask),
-                EarlyStopping = stopping with { Metric = parse.GetValue(criterion), MinWeight = parse.GetValue(minWeight) },
+                EarlyStopping = stopping with { Metric = Setting(criterion, p => p.FinetuneCriterion), MinWeight = parse.GetValue(minWeight) },
             };
             var options = new DualEncoderTrainerOptions
             {
@@ -111,14 +123,14 @@ internal static class TrainCommand
                 BatchSize = parse.GetValue(batchSize),
                 RandomNegatives = parse.GetValue(negatives),
                 NeighbourNegatives = parse.GetValue(neighbourNegatives),
-                MaskSource = parse.GetValue(maskSource),
+                MaskSource = Setting(maskSource, p => p.MaskSource),
                 FarThreshold = parse.GetValue(threshold),
             };
             var split = new PairSplitPolicy(new PairSplitOptions
             {
                 Seed = options.Seed,
-                ValidationFraction = parse.GetValue(validationFraction),
-                TestFraction = parse.GetValue(testFraction),
+                ValidationFraction = Setting(validationFraction, p => p.ValidationFraction),
+                TestFraction = Setting(testFraction, p => p.TestFraction),
             })
             {
                 NearFraction = parse.GetValue(nearFraction),
@@ -142,6 +154,7 @@ internal static class TrainCommand
                 Trainer = options,
                 Validation = new ValidationOptions { Queries = parse.GetValue(validationQueries), DistanceCap = parse.GetValue(validationCap) is int cap and > 0 ? cap : null },
                 Recipe = recipeName,
+                Protocol = protocolName,
                 OutputFolder = folder,
                 TopK = parse.GetValue(topK),
                 Test = evaluation.EvaluatorOptions(parse, options.Threads),
@@ -174,7 +187,7 @@ internal static class TrainCommand
             }
 
             var training = result.Training;
-            output.Out.WriteLine($"{hierarchyName}: {loaded.Count:N0} nodes, d={options.Dimension}, {recipeName}, seed {options.Seed}; {(split.Pairs.TestFraction == 0 ? "all pairs" : "test split")} ({result.Split.Split.Test.Count:N0} pairs)");
+            output.Out.WriteLine($"{hierarchyName}: {loaded.Count:N0} nodes, d={options.Dimension}, {recipeName}{(protocolName is null ? "" : $" ({protocolName})")}, seed {options.Seed}; {(split.Pairs.TestFraction == 0 ? "all pairs" : "test split")} ({result.Split.Split.Test.Count:N0} pairs)");
             foreach (var stage in training.Stages)
             {
                 output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage.Name}: {stage.StepsRun:N0} steps, kept step {stage.BestStep:N0} (validation score {stage.BestScore:F4})"));
