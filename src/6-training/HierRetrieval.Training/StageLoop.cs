@@ -56,7 +56,10 @@ internal sealed class StageLoop(
         _state.Curve.ForEach(curve.Add);
         double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         return new TrainingResult(
-            EmbedAll(), curve, [.. _state.CompletedStages], stepsRun, clock.Elapsed, stepsRun * options.BatchSize / seconds);
+            EmbedAll(), curve, [.. _state.CompletedStages], stepsRun, clock.Elapsed, stepsRun * options.BatchSize / seconds)
+        {
+            StageSeconds = new Dictionary<string, double>(_state.StageSeconds),
+        };
     }
 
     private int RunStage(TrainingStage stage, EarlyStopping stopping, List<NamedTensor> tensors, Stopwatch clock, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -80,10 +83,12 @@ internal sealed class StageLoop(
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
+            long started = clock.ElapsedTicks;
             clock.Start();
             batches.Fill(stage.Sampler, _state.StageIndex, _state.StageStep);
             double value = Step(loss, settings);
             clock.Stop();
+            _state.StageSeconds[settings.Name] = _state.StageSeconds.GetValueOrDefault(settings.Name) + ((clock.ElapsedTicks - started) / (double)Stopwatch.Frequency);
             if (!double.IsFinite(value))
             {
                 throw new TrainingDivergedException(

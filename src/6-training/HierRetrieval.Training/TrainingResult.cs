@@ -31,4 +31,8 @@ public sealed class StageCompletedEventArgs(StageSummary stage, bool isLast, Nod
 /// <param name="TrainingTime">Wall time of this call's steps, validation excluded.</param>
 /// <param name="PairsPerSecond">Training pairs processed per second of <paramref name="TrainingTime"/>.</param>
 public sealed record TrainingResult(
-    NodeEmbeddings Embeddings, TrainingCurve Curve, IReadOnlyList<StageSummary> Stages, long StepsRun, TimeSpan TrainingTime, double PairsPerSecond);
+    NodeEmbeddings Embeddings, TrainingCurve Curve, IReadOnlyList<StageSummary> Stages, long StepsRun, TimeSpan TrainingTime, double PairsPerSecond)
+{
+    /// <summary>Seconds of training steps (validation excluded) of each stage by name, over every call of a resumed run.</summary>
+    public IReadOnlyDictionary<string, double> StageSeconds { get; init; } = new Dictionary<string, double>();
+}

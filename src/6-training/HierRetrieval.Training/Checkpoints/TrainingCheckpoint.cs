@@ -24,6 +24,7 @@ internal sealed class TrainingProgressState
     public bool StageStarted { get; set; }
     public List<TrainingCurvePoint> Curve { get; set; } = [];
     public List<StageSummary> CompletedStages { get; set; } = [];
+    public Dictionary<string, double> StageSeconds { get; set; } = [];
 }
 
 /// <summary>

@@ -109,6 +109,7 @@ public sealed class RunFolder
             ["stages"] = JsonSerializer.SerializeToNode(result.Training.Stages, Indented),
             ["test"] = result.Test is null ? null : JsonSerializer.SerializeToNode(MetricsReport.ToDocument(result.Test), Indented),
             ["trainingSeconds"] = result.Training.TrainingTime.TotalSeconds,
+            ["stageSeconds"] = JsonSerializer.SerializeToNode(result.Training.StageSeconds),
             ["pairsPerSecond"] = result.Training.PairsPerSecond,
             ["files"] = JsonSerializer.SerializeToNode(files.Append(Checkpoint).Order(StringComparer.Ordinal).ToArray()),
         };

@@ -29,6 +29,7 @@ internal static class HierretCommand
         root.Add(ScoreCommand.Create());
         root.Add(EsciCommand.Create());
         root.Add(TextCommand.Create());
+        root.Add(StudyCommand.Create());
         root.Add(BenchCommand.Create());
         return root;
     }

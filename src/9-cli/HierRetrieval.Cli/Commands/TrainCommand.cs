@@ -190,7 +190,8 @@ internal static class TrainCommand
             output.Out.WriteLine($"{hierarchyName}: {loaded.Count:N0} nodes, d={options.Dimension}, {recipeName}{(protocolName is null ? "" : $" ({protocolName})")}, seed {options.Seed}; {(split.Pairs.TestFraction == 0 ? "all pairs" : "test split")} ({result.Split.Split.Test.Count:N0} pairs)");
             foreach (var stage in training.Stages)
             {
-                output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {stage.Name}: {stage.StepsRun:N0} steps, kept step {stage.BestStep:N0} (validation score {stage.BestScore:F4})"));
+                output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {stage.Name}: {stage.StepsRun:N0} steps in {training.StageSeconds.GetValueOrDefault(stage.Name):F1} s, kept step {stage.BestStep:N0} (validation score {stage.BestScore:F4})"));
             }
 
             foreach (var stage in result.EarlierStages)
