@@ -31,6 +31,28 @@ public static class MetricsReport
         metrics.MeanAveragePrecision,
         metrics.MeanRank);
 
+    /// <summary>Reads a JSON document written by <see cref="ToJson"/> (e.g. a run's test-metrics.json).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not such a document; the message names it.</exception>
+    public static MetricsDocument Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such metrics file", path);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<MetricsDocument>(File.ReadAllText(path)) is { ByDistance: not null } document
+                ? document
+                : throw new InvalidDataException($"{path}: not a metrics document (no byDistance)");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a metrics document ({e.Message})", e);
+        }
+    }
+
     /// <summary>A plain-text table: one row per distance bucket, then the summary lines.</summary>
     public static void WriteTable(HierarchyRetrievalMetrics metrics, TextWriter writer)
     {

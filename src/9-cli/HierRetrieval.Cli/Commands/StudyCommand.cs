@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using HierRetrieval.Cli.Terminal;
+using HierRetrieval.Data.IO;
+using HierRetrieval.Evaluation.Reporting;
+using HierRetrieval.Studies.Reporting;
 using HierRetrieval.Studies.Recipes;
 
 namespace HierRetrieval.Cli.Commands;
@@ -12,7 +15,63 @@ internal static class StudyCommand
     {
         var command = new Command("study", "Studies of the recipe: where it helps by hierarchy structure.");
         command.Add(Structure());
+        command.Add(Chart());
         return command;
+    }
+
+    private static Command Chart()
+    {
+        var series = new Option<string[]>("--metrics")
+        {
+            Description = "A line from a metrics file, as <legend>=<test-metrics.json>.",
+            AllowMultipleArgumentsPerToken = true,
+            Required = true,
+            HelpName = "legend=file",
+        };
+        var reference = new Option<string[]>("--reference")
+        {
+            Description = "A dashed line of quoted numbers, as <legend>=<distance>:<recall %>,... (e.g. a paper's table).",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => [],
+            HelpName = "legend=d:recall,...",
+        };
+        var title = new Option<string>("--title") { Description = "The chart's title.", DefaultValueFactory = _ => "recall by distance" };
+        var outFile = new Option<string>("--out") { Description = "The SVG file, written atomically.", Required = true, HelpName = "file" };
+        var command = new Command("chart", "Draw recall@|S(q)| by distance of several models (test-metrics.json files) and quoted numbers as an SVG chart, like the paper's figure.")
+        {
+            series, reference, title, outFile,
+        };
+        command.SetAction(parse => CommandOutput.Run(parse, null, output =>
+        {
+            var lines = parse.GetValue(series)!.Select(text =>
+            {
+                var (legend, file) = Split(text, "--metrics");
+                return new RecallSeries(legend, MetricsReport.Read(file).ByDistance.ToDictionary(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture), kv => kv.Value));
+            }).Concat(parse.GetValue(reference)!.Select(text =>
+            {
+                var (legend, numbers) = Split(text, "--reference");
+                return new RecallSeries(legend, numbers.Split(',').Select(ParsePoint).ToDictionary(p => p.Distance, p => p.Recall / 100), Dashed: true);
+            })).ToList();
+            string path = parse.GetValue(outFile)!;
+            AtomicFile.WriteText(path, w => w.Write(RecallByDistanceChart.Render(parse.GetValue(title)!, lines)));
+            output.Out.WriteLine($"wrote {lines.Count} lines to {path}");
+            return 0;
+
+            (int Distance, double Recall) ParsePoint(string point)
+            {
+                string[] parts = point.Split(':');
+                return parts.Length == 2 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out int d) && double.TryParse(parts[1], CultureInfo.InvariantCulture, out double r)
+                    ? (d, r)
+                    : throw new UserInputException($"--reference: '{point}' is not <distance>:<recall %>");
+            }
+        }));
+        return command;
+    }
+
+    private static (string Legend, string Value) Split(string text, string option)
+    {
+        int at = text.IndexOf('=', StringComparison.Ordinal);
+        return at > 0 && at < text.Length - 1 ? (text[..at], text[(at + 1)..]) : throw new UserInputException($"{option}: expected <legend>=<value>, got '{text}'");
     }
 
     private static Command Structure()
