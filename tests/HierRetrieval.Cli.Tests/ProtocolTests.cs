@@ -30,7 +30,7 @@ public class ProtocolTests
             Assert.That((split.GetProperty("ValidationFraction").GetDouble(), split.GetProperty("TestFraction").GetDouble()), Is.EqualTo((0.0, 0.0)));
             Assert.That(stages[0].GetProperty("MaskFalseNegatives").GetBoolean(), Is.False);
             Assert.That(stages[1].GetProperty("MaskFalseNegatives").GetBoolean(), Is.True);
-            Assert.That(stages[1].GetProperty("LearningRate").GetDouble(), Is.EqualTo(1e-3));
+            Assert.That(stages[1].GetProperty("LearningRate").GetDouble(), Is.EqualTo(3e-3));
             Assert.That(stages[1].GetProperty("EarlyStopping").GetProperty("Metric").GetString(), Is.EqualTo("Min"));
             Assert.That(Recall("test-metrics.pretrain.json", "byDistance"), Is.LessThan(0.05), "standard training loses distance 3");
             Assert.That(Recall("test-metrics.json", "min"), Is.GreaterThan(Recall("test-metrics.pretrain.json", "min") + 0.1), "finetuning on far pairs raises min recall");

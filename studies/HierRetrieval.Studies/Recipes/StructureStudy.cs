@@ -50,7 +50,7 @@ public sealed record StructureStudyRow(string Hierarchy, HierarchyStatistics Sta
 
 /// <summary>
 /// Where the recipe helps by structure: each hierarchy trains once under the paper-comparable protocol
-/// (reconstruction, no masking in pretraining, finetuning on far pairs at learning rate 1e-3 kept by min recall,
+/// (reconstruction, no masking in pretraining, finetuning on far pairs at the protocol's learning rate, kept by min recall,
 /// validated 70 times);
 /// the pretraining stage's model is the standard row, the final model the pretrain-finetune row.
 /// </summary>
