@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using HierRetrieval.Tests.Shared;
@@ -17,7 +18,7 @@ public class ArchitectureTests
     /// <summary>Every project of src/ and studies/, in dependency order: a project may reference only projects before it.</summary>
     private static readonly string[] LayerOrder =
     [
-        "HierRetrieval.Data", "HierRetrieval.Retrieval", "HierRetrieval.Evaluation", "HierRetrieval.Export", "HierRetrieval.Runtime",
+        "HierRetrieval.Data", "HierRetrieval.Retrieval", "HierRetrieval.Evaluation", "HierRetrieval.Export", "HierRetrieval.Runtime", "HierRetrieval.Backbones",
         "HierRetrieval.Training", "HierRetrieval.Runs", "HierRetrieval.MLNet", "HierRetrieval.Construction", "HierRetrieval.Studies", "HierRetrieval.Cli",
     ];
 
@@ -81,10 +82,10 @@ public class ArchitectureTests
         var text = new StringBuilder("\n\n```mermaid\nflowchart BT\n");
         foreach (var layer in projects.GroupBy(p => p.Folder))
         {
-            text.Append($"  subgraph {layer.Key.Replace('/', '_').Replace('-', '_')}[\"{layer.Key}/\"]\n");
+            text.Append(CultureInfo.InvariantCulture, $"  subgraph {layer.Key.Replace('/', '_').Replace('-', '_')}[\"{layer.Key}/\"]\n");
             foreach (var project in layer)
             {
-                text.Append($"    {Short(project.Name)}[\"{project.Name}\"]\n");
+                text.Append(CultureInfo.InvariantCulture, $"    {Short(project.Name)}[\"{project.Name}\"]\n");
             }
 
             text.Append("  end\n");
@@ -94,7 +95,7 @@ public class ArchitectureTests
         {
             foreach (string reference in project.References)
             {
-                text.Append($"  {Short(project.Name)} --> {Short(reference)}\n");
+                text.Append(CultureInfo.InvariantCulture, $"  {Short(project.Name)} --> {Short(reference)}\n");
             }
         }
 
@@ -104,7 +105,7 @@ public class ArchitectureTests
             string package = project.Name == "HierRetrieval.Cli" ? "`hierret` (.NET tool)" : project.Packable ? $"`{project.Name}`" : "not packed";
             string references = project.References.Count == 0 ? "none" : string.Join(", ", project.References.Select(Short));
             string packages = project.Packages.Count == 0 ? "none" : string.Join(", ", project.Packages);
-            text.Append($"| `{project.Name}` | `{project.Folder}/` | {package} | {references} | {packages} |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| `{project.Name}` | `{project.Folder}/` | {package} | {references} | {packages} |\n");
         }
 
         return text.Append('\n').ToString();

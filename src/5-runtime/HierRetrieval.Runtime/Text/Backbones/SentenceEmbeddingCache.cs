@@ -1,0 +1,139 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using System.Text;
+using HierRetrieval.Data.IO;
+using HierRetrieval.Retrieval;
+
+namespace HierRetrieval.Runtime.Text.Backbones;
+
+/// <summary>
+/// Sentence embeddings on disk, keyed by the encoder's <see cref="SentenceEncoderModel.Fingerprint"/> and each text's
+/// 128-bit hash: a corpus is encoded once and every later run (another split, another recipe, another head) reads
+/// it back. One file per encoder, <c>&lt;folder&gt;/&lt;fingerprint&gt;.embeddings</c>, rewritten atomically with an
+/// integrity footer whenever new texts are added.
+/// </summary>
+public sealed class SentenceEmbeddingCache
+{
+    private const string Remedy = "delete it and it is rebuilt on the next run";
+    private static readonly byte[] Magic = "HRSEC001"u8.ToArray();
+
+    /// <summary>A cache in <paramref name="folder"/> (created on first write).</summary>
+    public SentenceEmbeddingCache(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        Folder = folder;
+    }
+
+    /// <summary>The folder that holds one file per encoder.</summary>
+    public string Folder { get; }
+
+    /// <summary>The file that holds <paramref name="model"/>'s embeddings.</summary>
+    public string PathOf(SentenceEncoderModel model) => Path.Combine(Folder, $"{model.Fingerprint}.embeddings");
+
+    /// <summary>
+    /// Row i = <paramref name="encoder"/>'s embedding of <paramref name="texts"/>[i]: read from the cache where present,
+    /// encoded (each distinct text once) and added to it where not.
+    /// </summary>
+    /// <param name="encoder">The encoder; its model names the cache file.</param>
+    /// <param name="texts">The texts.</param>
+    /// <param name="progress">Told the number of new texts encoded so far.</param>
+    /// <returns>The embeddings and how many distinct texts had to be encoded.</returns>
+    /// <exception cref="InvalidDataException">The cache file is damaged or belongs to another dimension; the message names it.</exception>
+    public (EmbeddingMatrix Embeddings, int Encoded) Encode(SentenceEncoder encoder, IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    {
+        string path = PathOf(encoder.Model);
+        var stored = File.Exists(path) ? Read(path, encoder.Dimension) : new Store(encoder.Dimension);
+        var keys = new UInt128[texts.Count];
+        var missing = new List<string>();
+        var missingKeys = new HashSet<UInt128>();
+        for (int i = 0; i < texts.Count; i++)
+        {
+            keys[i] = KeyOf(texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts)));
+            if (!stored.Rows.ContainsKey(keys[i]) && missingKeys.Add(keys[i]))
+            {
+                missing.Add(texts[i]);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            var encoded = encoder.Encode(missing, progress);
+            for (int i = 0; i < missing.Count; i++)
+            {
+                stored.Add(KeyOf(missing[i]), encoded.Row(i));
+            }
+
+            Write(path, stored);
+        }
+
+        var result = new EmbeddingMatrix(texts.Count, encoder.Dimension);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            stored.Row(keys[i]).CopyTo(result.Row(i));
+        }
+
+        return (result, missing.Count);
+    }
+
+    private static UInt128 KeyOf(string text) => XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The cached rows: a key -> row index map over one growing value list.</summary>
+    private sealed class Store(int dimension)
+    {
+        public int Dimension { get; } = dimension;
+
+        public Dictionary<UInt128, int> Rows { get; } = [];
+
+        public List<UInt128> Keys { get; } = [];
+
+        public List<float> Values { get; } = [];
+
+        public void Add(UInt128 key, ReadOnlySpan<float> row)
+        {
+            Rows[key] = Keys.Count;
+            Keys.Add(key);
+            Values.AddRange(row);
+        }
+
+        public ReadOnlySpan<float> Row(UInt128 key) => CollectionsMarshal.AsSpan(Values).Slice(Rows[key] * Dimension, Dimension);
+    }
+
+    private static void Write(string path, Store store) => ChecksummedFile.Write(path, stream =>
+    {
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        writer.Write(Magic);
+        writer.Write(store.Dimension);
+        writer.Write(store.Keys.Count);
+        writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(store.Keys)));
+        writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(store.Values)));
+    });
+
+    private static Store Read(string path, int dimension)
+    {
+        using var stream = ChecksummedFile.OpenPayload(path, "sentence-embedding cache", Remedy);
+        using var reader = new BinaryReader(stream);
+        if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{path}: not a sentence-embedding cache; {Remedy}");
+        }
+
+        int storedDimension = reader.ReadInt32();
+        int count = reader.ReadInt32();
+        if (storedDimension != dimension || count < 0)
+        {
+            throw new InvalidDataException($"{path}: the cache holds {storedDimension}-d embeddings, the encoder gives {dimension}-d; {Remedy}");
+        }
+
+        var keys = new UInt128[count];
+        var values = new float[(long)count * dimension];
+        stream.ReadExactly(MemoryMarshal.AsBytes(keys.AsSpan()));
+        stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        var store = new Store(dimension);
+        for (int i = 0; i < count; i++)
+        {
+            store.Add(keys[i], values.AsSpan(i * dimension, dimension));
+        }
+
+        return store;
+    }
+}

@@ -1,0 +1,46 @@
+using HierRetrieval.Runtime.Text.Backbones;
+using HierRetrieval.Tests.Shared;
+
+namespace HierRetrieval.Backbones.Tests;
+
+public class SentenceEmbeddingCacheTests
+{
+    private static SentenceEncoder Encoder => PackagedEncoders.Get(PackagedSentenceEncoders.MiniLM);
+
+    [Test]
+    public void Encode_EncodesEachNewDistinctTextOnce_AndReadsTheRestBack()
+    {
+        using var temp = new TempFolder();
+        var cache = new SentenceEmbeddingCache(temp.Path);
+
+        var (first, encodedFirst) = cache.Encode(Encoder, ["green tea", "frying pan", "green tea"]);
+        var (second, encodedSecond) = new SentenceEmbeddingCache(temp.Path).Encode(Encoder, ["frying pan", "running shoes", "green tea"]);
+        var direct = Encoder.Encode(["running shoes"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(encodedFirst, Is.EqualTo(2));
+            Assert.That(encodedSecond, Is.EqualTo(1));
+            Assert.That(first.Row(2).ToArray(), Is.EqualTo(first.Row(0).ToArray()));
+            Assert.That(second.Row(0).ToArray(), Is.EqualTo(first.Row(1).ToArray()));
+            Assert.That(second.Row(2).ToArray(), Is.EqualTo(first.Row(0).ToArray()));
+            Assert.That(second.Row(1).ToArray(), Is.EqualTo(direct.Row(0).ToArray()));
+            Assert.That(Directory.GetFiles(temp.Path), Is.EqualTo(new[] { cache.PathOf(Encoder.Model) }));
+        });
+    }
+
+    [Test]
+    public void Encode_DamagedCacheFile_NamesItAndSaysHowToRecover()
+    {
+        using var temp = new TempFolder();
+        var cache = new SentenceEmbeddingCache(temp.Path);
+        cache.Encode(Encoder, ["green tea", "frying pan"]);
+        string path = cache.PathOf(Encoder.Model);
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[40] ^= 0x5A;
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<InvalidDataException>(() => cache.Encode(Encoder, ["green tea"]));
+        Assert.That(error!.Message, Does.StartWith(path).And.Contain("delete it and it is rebuilt on the next run"));
+    }
+}
