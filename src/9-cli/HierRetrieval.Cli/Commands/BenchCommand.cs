@@ -11,11 +11,12 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks: transitive closure time, exact-index and scoring throughput, training throughput and memory.");
+        var command = new Command("bench", "Benchmarks: transitive closure time, exact-index and scoring throughput, training throughput and memory, sentence-encoder throughput.");
         command.Add(Closure());
         command.Add(Index());
         command.Add(Train());
         command.Add(ScoreBenchCommand.Create());
+        command.Add(BackboneBenchCommand.Create());
         return command;
     }
 
