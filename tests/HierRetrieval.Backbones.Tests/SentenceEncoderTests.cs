@@ -65,13 +65,13 @@ public class SentenceEncoderTests
     public void Encode_ReportsProgressPerBatch()
     {
         using var encoder = new SentenceEncoder(PackagedSentenceEncoders.Get(PackagedSentenceEncoders.MiniLM), new SentenceEncoderOptions { BatchSize = 2 });
-        var reports = new List<int>();
+        var reports = new List<(long, long)>();
         encoder.Encode(PlainTexts, new SynchronousProgress(reports.Add));
-        Assert.That(reports, Is.EqualTo(new[] { 2, 4, 5 }));
+        Assert.That(reports, Is.EqualTo(new (long, long)[] { (2, 5), (4, 5), (5, 5) }));
     }
 
-    private sealed class SynchronousProgress(Action<int> report) : IProgress<int>
+    private sealed class SynchronousProgress(Action<(long, long)> report) : IProgress<(long Done, long Total)>
     {
-        public void Report(int value) => report(value);
+        public void Report((long Done, long Total) value) => report(value);
     }
 }

@@ -4,7 +4,9 @@ using HierRetrieval.Evaluation;
 using HierRetrieval.Training;
 using HierRetrieval.Runs;
 using HierRetrieval.Runs.Splits;
+using HierRetrieval.Retrieval;
 using HierRetrieval.Runtime.Text;
+using HierRetrieval.Runtime.Text.Backbones;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
@@ -56,6 +58,18 @@ public sealed record TextHierarchyBenchmarkOptions
 
     /// <summary>Tokenisation and features.</summary>
     public TextFeaturizerOptions Features { get; init; } = new();
+
+    /// <summary>
+    /// A pretrained sentence encoder whose frozen embeddings of the texts feed trainable heads (<see cref="BackboneTowers"/>)
+    /// instead of text towers trained from scratch; null for the latter.
+    /// </summary>
+    public SentenceEncoderModel? Backbone { get; init; }
+
+    /// <summary>The heads over the backbone.</summary>
+    public BackboneTowerOptions BackboneTowers { get; init; } = new();
+
+    /// <summary>Folder of the backbone's embedding cache (texts encoded once across runs); null encodes every run.</summary>
+    public string? EmbeddingCache { get; init; }
 }
 
 /// <summary>Test metrics: text towers after each stage, and lookup tables trained on the same pairs.</summary>
@@ -76,7 +90,14 @@ public static class TextHierarchyBenchmark
 {
     /// <summary>Runs both models on <paramref name="hierarchy"/> (which must carry node text).</summary>
     /// <exception cref="ArgumentException">The hierarchy has no node text, or the fraction is out of (0, 1) (below 0.5 for pairs).</exception>
-    public static TextHierarchyBenchmarkResult Run(MLContext mlContext, Hierarchy hierarchy, TextHierarchyBenchmarkOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="mlContext">The context of the from-scratch featurizer.</param>
+    /// <param name="hierarchy">The hierarchy.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="progress">Training progress of each model.</param>
+    /// <param name="encoding">Texts encoded by the backbone so far, of how many.</param>
+    /// <param name="cancellationToken">Stops training.</param>
+    public static TextHierarchyBenchmarkResult Run(
+        MLContext mlContext, Hierarchy hierarchy, TextHierarchyBenchmarkOptions options, IProgress<TrainingProgress>? progress = null, IProgress<(long Done, long Total)>? encoding = null, CancellationToken cancellationToken = default)
     {
         if (!hierarchy.HasText)
         {
@@ -96,16 +117,49 @@ public static class TextHierarchyBenchmark
         int[] seen = [.. Enumerable.Range(0, hierarchy.Count).Where(n => !heldOut.Contains(n))];
         string[] queryTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, gloss: true))];
         string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, options.GlossInDocuments))];
-        var featurizer = TextFeaturizer.Fit(mlContext, seen.Select(n => queryTexts[n]).Concat(seen.Select(n => documentTexts[n])), options.Features);
         var run = new TrainingRunOptions { Trainer = options.TextTrainer, Test = new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 } };
         TrainingRunResult text;
-        using (var towers = new TextTowerPair(featurizer.Featurize(queryTexts), featurizer.Featurize(documentTexts), run.Trainer, options.Towers))
+        if (options.Backbone is { } backbone)
         {
+            var (queryInputs, documentInputs) = Encode(backbone, queryTexts, documentTexts, options, encoding);
+            var device = DualEncoderTrainer.ResolveDevice(run.Trainer.Device);
+            using var queries = new BackboneTower(queryInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed, device);
+            using var documents = new BackboneTower(documentInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed + 1L, device);
+            text = new TrainingRun(run).Train(input, queries, documents, progress, cancellationToken);
+        }
+        else
+        {
+            var featurizer = TextFeaturizer.Fit(mlContext, seen.Select(n => queryTexts[n]).Concat(seen.Select(n => documentTexts[n])), options.Features);
+            using var towers = new TextTowerPair(featurizer.Featurize(queryTexts), featurizer.Featurize(documentTexts), run.Trainer, options.Towers);
             text = new TrainingRun(run).Train(input, towers.Queries, towers.Documents, progress, cancellationToken);
         }
 
         var lookup = new TrainingRun(run with { Trainer = options.LookupTrainer }).Train(input, progress, cancellationToken);
         return new TextHierarchyBenchmarkResult(input.Split.Split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!);
+    }
+
+    /// <summary>The backbone's embeddings of both text sets, each distinct text encoded once (or read from the cache).</summary>
+    private static (EmbeddingMatrix Queries, EmbeddingMatrix Documents) Encode(
+        SentenceEncoderModel backbone, string[] queryTexts, string[] documentTexts, TextHierarchyBenchmarkOptions options, IProgress<(long Done, long Total)>? encoding)
+    {
+        using var encoder = new SentenceEncoder(backbone, new SentenceEncoderOptions { Threads = options.Trainer.Threads });
+        string[] distinct = [.. queryTexts.Concat(documentTexts).Distinct(StringComparer.Ordinal)];
+        var embeddings = options.EmbeddingCache is { } folder
+            ? new SentenceEmbeddingCache(folder).Encode(encoder, distinct, encoding).Embeddings
+            : encoder.Encode(distinct, encoding);
+        var rowOf = distinct.Select((text, row) => (text, row)).ToDictionary(p => p.text, p => p.row, StringComparer.Ordinal);
+        return (RowsOf(queryTexts), RowsOf(documentTexts));
+
+        EmbeddingMatrix RowsOf(string[] texts)
+        {
+            var rows = new EmbeddingMatrix(texts.Length, embeddings.Dimension);
+            for (int i = 0; i < texts.Length; i++)
+            {
+                embeddings.Row(rowOf[texts[i]]).CopyTo(rows.Row(i));
+            }
+
+            return rows;
+        }
     }
 
     private static string Text(NodeText text, bool gloss)

@@ -1,7 +1,6 @@
 using HierRetrieval.Data.Features;
 using HierRetrieval.Export.Onnx;
 using HierRetrieval.Retrieval;
-using HierRetrieval.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,11 +20,7 @@ public sealed class TextTower : ITrainableTower
     private const int EmbedBatch = 4096;
     private readonly FeatureBags _bags;
     private readonly Device _device;
-    private readonly Tensor[] _parameters;
-    private readonly Tensor[] _firstMoments;
-    private readonly Tensor[] _secondMoments;
-    private static readonly string[] Names = ["features", "hidden.weight", "hidden.bias", "output.weight", "output.bias"];
-    private long _lastUpdate;
+    private readonly DenseParameters _parameters;
 
     /// <summary>Creates a tower over <paramref name="bags"/> with seeded initial values.</summary>
     public TextTower(FeatureBags bags, int dimension, TextTowerOptions options, long seed, Device device)
@@ -43,16 +38,14 @@ public sealed class TextTower : ITrainableTower
             return values.to(device);
         }
 
-        _parameters =
+        _parameters = new DenseParameters(
         [
-            Init([bags.FeatureCount, hidden], options.InitialScale),
-            Init([hidden, hidden], Math.Sqrt(2.0 / hidden)),
-            zeros(hidden, device: device),
-            Init([hidden, dimension], Math.Sqrt(1.0 / hidden)),
-            zeros(dimension, device: device),
-        ];
-        _firstMoments = [.. _parameters.Select(p => zeros_like(p))];
-        _secondMoments = [.. _parameters.Select(p => zeros_like(p))];
+            ("features", Init([bags.FeatureCount, hidden], options.InitialScale)),
+            ("hidden.weight", Init([hidden, hidden], Math.Sqrt(2.0 / hidden))),
+            ("hidden.bias", zeros(hidden, device: device)),
+            ("output.weight", Init([hidden, dimension], Math.Sqrt(1.0 / hidden))),
+            ("output.bias", zeros(dimension, device: device)),
+        ]);
     }
 
     /// <inheritdoc />
@@ -62,36 +55,20 @@ public sealed class TextTower : ITrainableTower
     public int Dimension { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<NamedTensor> Parameters => [.. Names.Select((name, i) => new NamedTensor(name, _parameters[i]))];
+    public IReadOnlyList<NamedTensor> Parameters => _parameters.Parameters;
 
     /// <inheritdoc />
-    public IReadOnlyList<NamedTensor> State =>
-    [
-        .. Parameters,
-        .. Names.Select((name, i) => new NamedTensor(name + ".adam.m", _firstMoments[i])),
-        .. Names.Select((name, i) => new NamedTensor(name + ".adam.v", _secondMoments[i])),
-    ];
+    public IReadOnlyList<NamedTensor> State => _parameters.State;
 
     /// <inheritdoc />
     public ITowerStep Begin(ReadOnlySpan<int> items)
     {
-        foreach (var parameter in _parameters)
-        {
-            parameter.requires_grad_(true);
-        }
-
-        return new Step(this, Forward(items));
+        int[] batch = items.ToArray();
+        return _parameters.Begin(() => Forward(batch));
     }
 
     /// <inheritdoc />
-    public void ResetOptimizer()
-    {
-        _lastUpdate = 0;
-        foreach (var moment in _firstMoments.Concat(_secondMoments))
-        {
-            moment.zero_();
-        }
-    }
+    public void ResetOptimizer() => _parameters.ResetOptimizer();
 
     /// <inheritdoc />
     public EmbeddingMatrix EmbedAll()
@@ -119,13 +96,7 @@ public sealed class TextTower : ITrainableTower
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var tensor in _parameters.Concat(_firstMoments).Concat(_secondMoments))
-        {
-            tensor.Dispose();
-        }
-    }
+    public void Dispose() => _parameters.Dispose();
 
     private Tensor Forward(ReadOnlySpan<int> items)
     {
@@ -172,40 +143,5 @@ public sealed class TextTower : ITrainableTower
         }
 
         return (features, weights, bagOf);
-    }
-
-    /// <summary>A training step: the batch's embeddings; the update applies dense Adam to every parameter.</summary>
-    private sealed class Step(TextTower tower, Tensor embeddings) : ITowerStep
-    {
-        public Tensor Embeddings { get; } = embeddings;
-
-        public void Update(AdamSettings settings, double learningRate, long step)
-        {
-            // A tower shared by both sides gets two steps per batch; the first update applies the summed gradient.
-            if (step == tower._lastUpdate)
-            {
-                return;
-            }
-
-            tower._lastUpdate = step;
-            for (int i = 0; i < tower._parameters.Length; i++)
-            {
-                if (tower._parameters[i].grad is { } gradient)
-                {
-                    DenseAdam.Update(tower._parameters[i], tower._firstMoments[i], tower._secondMoments[i], gradient, settings, learningRate, step);
-                    using var noGrad = no_grad();
-                    gradient.zero_();
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            Embeddings.Dispose();
-            foreach (var parameter in tower._parameters)
-            {
-                parameter.requires_grad_(false);
-            }
-        }
     }
 }

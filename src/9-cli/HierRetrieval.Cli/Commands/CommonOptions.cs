@@ -1,5 +1,7 @@
 using System.CommandLine;
+using HierRetrieval.Backbones;
 using HierRetrieval.Data.Datasets;
+using HierRetrieval.Runtime.Text.Backbones;
 
 namespace HierRetrieval.Cli.Commands;
 
@@ -24,6 +26,28 @@ internal static class CommonOptions
 
         return option;
     }
+
+    /// <summary>The <c>--backbone</c> option: a packaged sentence encoder, a model folder, or none (towers from scratch).</summary>
+    public static Option<string> Backbone() => new("--backbone")
+    {
+        Description = $"Pretrained sentence encoder under trainable heads: {string.Join(", ", PackagedSentenceEncoders.Names)}, a folder with model.onnx and vocab.txt (and optionally backbone.json), or none (text towers from scratch).",
+        DefaultValueFactory = _ => "none",
+        HelpName = "name|folder|none",
+    };
+
+    /// <summary>The model of a <see cref="Backbone"/> value; null for none.</summary>
+    public static SentenceEncoderModel? ResolveBackbone(string value) => value == "none" ? null : PackagedSentenceEncoders.Resolve(value);
+
+    /// <summary>The <c>--embedding-cache</c> option: where backbone embeddings are kept between runs.</summary>
+    public static Option<string> EmbeddingCache() => new("--embedding-cache")
+    {
+        Description = "Folder where backbone embeddings are kept between runs (one file per encoder, keyed by text), or none.",
+        DefaultValueFactory = _ => Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "hierret", "sentence-embeddings"),
+        HelpName = "folder|none",
+    };
+
+    /// <summary>The folder of an <see cref="EmbeddingCache"/> value; null for none.</summary>
+    public static string? ResolveEmbeddingCache(string value) => value == "none" ? null : value;
 
     public static Option<int> Seed(string what) => new("--seed") { Description = $"Seed of {what}.", DefaultValueFactory = _ => 0 };
 

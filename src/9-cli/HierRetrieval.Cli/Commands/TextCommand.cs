@@ -30,13 +30,17 @@ internal static class TextCommand
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Pairs per batch.", 512);
         var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", 1024);
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining (finetuning validates every 50).", Defaults.FirstStage.ValidationInterval);
+        var backbone = CommonOptions.Backbone();
+        var headHidden = CommonOptions.AtLeast("--head-hidden", 0, "Hidden width of the heads over a backbone (0: one linear map).", Defaults.BackboneTowers.HiddenSize);
+        var itemEmbeddings = new Option<bool>("--item-embeddings") { Description = "Heads over a backbone add a trainable vector per node (a hybrid tower): nodes seen in training keep what their links taught." };
+        var embeddingCache = CommonOptions.EmbeddingCache();
         var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
         var seed = CommonOptions.Seed("the held-out nodes or pairs, initial values and batches");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var command = new Command("train-text", "Train text towers (lemmas and gloss) on a hierarchy with node text; report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
+        var command = new Command("train-text", "Train text towers (lemmas and gloss; from scratch or heads over a pretrained sentence encoder) on a hierarchy with node text; report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
         {
-            hierarchy, unit, heldOut, recipe, dimension, hidden, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, seed, threads, json,
+            hierarchy, unit, heldOut, recipe, dimension, hidden, backbone, headHidden, itemEmbeddings, embeddingCache, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, seed, threads, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -53,6 +57,9 @@ internal static class TextCommand
                 HeldOutFraction = parse.GetValue(heldOut),
                 GlossInDocuments = parse.GetValue(glossInDocuments),
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
+                Backbone = CommonOptions.ResolveBackbone(parse.GetValue(backbone)!),
+                BackboneTowers = new BackboneTowerOptions { HiddenSize = parse.GetValue(headHidden), ItemEmbeddings = parse.GetValue(itemEmbeddings) },
+                EmbeddingCache = CommonOptions.ResolveEmbeddingCache(parse.GetValue(embeddingCache)!),
                 Recipe = TrainingRecipes.Names[parse.GetValue(recipe)!],
                 FirstStage = Defaults.FirstStage with { Steps = parse.GetValue(steps), ValidationInterval = parse.GetValue(validateEvery) },
                 FinetuneStage = TrainingRecipes.Finetune with { Steps = parse.GetValue(finetuneSteps), LearningRate = 3e-4 },
@@ -66,15 +73,18 @@ internal static class TextCommand
                 },
             };
             TextHierarchyBenchmarkResult result;
-            using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, Microsoft.Extensions.Logging.LogLevel.Information))
+            bool interactive = output.Interactive && !output.Json;
+            using (var display = new TrainingDisplay(output.Error, interactive, Microsoft.Extensions.Logging.LogLevel.Information))
+            using (var encoding = new TerminalProgress(output.Error, $"encoding texts with {parse.GetValue(backbone)}", interactive))
             {
-                result = TextHierarchyBenchmark.Run(new MLContext(parse.GetValue(seed)), loaded, options, display, cancellationToken);
+                result = TextHierarchyBenchmark.Run(new MLContext(parse.GetValue(seed)), loaded, options, display, encoding, cancellationToken);
             }
 
-            var rows = new List<(string Name, HierarchyRetrievalMetrics Metrics)> { ($"text, {parse.GetValue(recipe)}", result.Text) };
+            string model = options.Backbone is null ? "text" : $"{parse.GetValue(backbone)} + heads";
+            var rows = new List<(string Name, HierarchyRetrievalMetrics Metrics)> { ($"{model}, {parse.GetValue(recipe)}", result.Text) };
             if (result.TextFirstStage is { } first)
             {
-                rows.Add(("text, after pretraining (standard)", first));
+                rows.Add(($"{model}, after pretraining (standard)", first));
             }
 
             rows.Add(("lookup tables, standard", result.LookupTable));

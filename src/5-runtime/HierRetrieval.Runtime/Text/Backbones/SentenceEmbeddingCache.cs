@@ -36,10 +36,10 @@ public sealed class SentenceEmbeddingCache
     /// </summary>
     /// <param name="encoder">The encoder; its model names the cache file.</param>
     /// <param name="texts">The texts.</param>
-    /// <param name="progress">Told the number of new texts encoded so far.</param>
+    /// <param name="progress">Told the new texts encoded so far, of how many.</param>
     /// <returns>The embeddings and how many distinct texts had to be encoded.</returns>
     /// <exception cref="InvalidDataException">The cache file is damaged or belongs to another dimension; the message names it.</exception>
-    public (EmbeddingMatrix Embeddings, int Encoded) Encode(SentenceEncoder encoder, IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    public (EmbeddingMatrix Embeddings, int Encoded) Encode(SentenceEncoder encoder, IReadOnlyList<string> texts, IProgress<(long Done, long Total)>? progress = null)
     {
         string path = PathOf(encoder.Model);
         var stored = File.Exists(path) ? Read(path, encoder.Dimension) : new Store(encoder.Dimension);

@@ -66,9 +66,9 @@ public sealed class SentenceEncoder : IDisposable
 
     /// <summary>Row i = the unit-norm embedding of <paramref name="texts"/>[i].</summary>
     /// <param name="texts">The texts; none may be empty or white space only.</param>
-    /// <param name="progress">Told the number of texts encoded so far after each batch.</param>
+    /// <param name="progress">Told the texts encoded so far, of how many, after each batch.</param>
     /// <exception cref="ArgumentException">A text is null, empty or white space only; the message gives its index.</exception>
-    public EmbeddingMatrix Encode(IReadOnlyList<string> texts, IProgress<int>? progress = null)
+    public EmbeddingMatrix Encode(IReadOnlyList<string> texts, IProgress<(long Done, long Total)>? progress = null)
     {
         var tokens = new int[texts.Count][];
         for (int i = 0; i < tokens.Length; i++)
@@ -82,7 +82,7 @@ public sealed class SentenceEncoder : IDisposable
     }
 
     /// <summary>Row i = the unit-norm embedding of the token ids <paramref name="tokens"/>[i] (as <see cref="Tokenize"/> gives them).</summary>
-    public EmbeddingMatrix EncodeTokens(IReadOnlyList<int[]> tokens, IProgress<int>? progress = null)
+    public EmbeddingMatrix EncodeTokens(IReadOnlyList<int[]> tokens, IProgress<(long Done, long Total)>? progress = null)
     {
         var result = new EmbeddingMatrix(tokens.Count, Dimension);
         int[] order = [.. Enumerable.Range(0, tokens.Count).OrderBy(i => tokens[i].Length)];
@@ -90,7 +90,7 @@ public sealed class SentenceEncoder : IDisposable
         {
             var batch = order.AsSpan(start, Math.Min(_batchSize, order.Length - start));
             EncodeBatch(tokens, batch, result);
-            progress?.Report(start + batch.Length);
+            progress?.Report((start + batch.Length, order.Length));
         }
 
         return result;
