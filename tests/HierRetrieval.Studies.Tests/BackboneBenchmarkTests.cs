@@ -21,10 +21,15 @@ public class BackboneBenchmarkTests
     }
 
     [Test]
-    public void Run_HierarchyWithoutText_SaysSo()
+    public void Run_HierarchyWithoutText_ReadsIdsAsNames_AndHasNoGlosses()
     {
         var tree = HierarchyCatalog.Load("tree:W=2,H=3");
-        var error = Assert.Throws<ArgumentException>(() => BackboneBenchmark.Run(tree, new BackboneBenchmarkOptions()));
-        Assert.That(error!.Message, Does.StartWith("the hierarchy has no node text to embed"));
+        var names = BackboneBenchmark.Run(tree, new BackboneBenchmarkOptions { Repeats = 1, Threads = 1 });
+        var error = Assert.Throws<ArgumentException>(() => BackboneBenchmark.Run(tree, new BackboneBenchmarkOptions { Text = BenchmarkText.Glosses }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(names.Texts, Is.EqualTo(tree.Count));
+            Assert.That(error!.Message, Does.StartWith("no node of the hierarchy has glosses"));
+        });
     }
 }

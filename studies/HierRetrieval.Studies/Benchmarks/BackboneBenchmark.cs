@@ -1,4 +1,5 @@
 using HierRetrieval.Backbones;
+using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Runtime.Text.Backbones;
 using SentenceTransformers;
@@ -61,7 +62,7 @@ public sealed record BackboneBenchmarkResult(
 public static class BackboneBenchmark
 {
     /// <summary>Runs the benchmark on <paramref name="hierarchy"/>'s node texts.</summary>
-    /// <exception cref="ArgumentException">The hierarchy has no node text.</exception>
+    /// <exception cref="ArgumentException">No node has that kind of text (a node without text is read as its id, which has no gloss).</exception>
     public static BackboneBenchmarkResult Run(Hierarchy hierarchy, BackboneBenchmarkOptions options)
     {
         string[] texts = TextsOf(hierarchy, options.Text, options.Texts);
@@ -84,13 +85,8 @@ public static class BackboneBenchmark
 
     private static string[] TextsOf(Hierarchy hierarchy, BenchmarkText kind, int count)
     {
-        if (!hierarchy.HasText)
-        {
-            throw new ArgumentException("the hierarchy has no node text to embed (WordNet has lemmas and glosses)", nameof(hierarchy));
-        }
-
         string[] texts = [.. Enumerable.Range(0, hierarchy.Count)
-            .Select(n => hierarchy.TextOf(n)!)
+            .Select(n => hierarchy.TextOf(n) ?? NodeTextReader.IdAsText(hierarchy.IdOf(n)))
             .Select(t => kind == BenchmarkText.Names ? (t.Lemmas.Count > 0 ? t.Lemmas[0].Replace('_', ' ') : string.Empty) : t.Gloss)
             .Where(t => !string.IsNullOrWhiteSpace(t))
             .Take(count)];

@@ -1,3 +1,4 @@
+using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
@@ -88,8 +89,8 @@ public sealed record TextHierarchyBenchmarkResult(int TestQueries, HierarchyRetr
 /// </summary>
 public static class TextHierarchyBenchmark
 {
-    /// <summary>Runs both models on <paramref name="hierarchy"/> (which must carry node text).</summary>
-    /// <exception cref="ArgumentException">The hierarchy has no node text, or the fraction is out of (0, 1) (below 0.5 for pairs).</exception>
+    /// <summary>Runs both models on <paramref name="hierarchy"/>; a node without text (an edge list's) is read as its id.</summary>
+    /// <exception cref="ArgumentException">The fraction is out of (0, 1) (below 0.5 for pairs).</exception>
     /// <param name="mlContext">The context of the from-scratch featurizer.</param>
     /// <param name="hierarchy">The hierarchy.</param>
     /// <param name="options">The settings.</param>
@@ -99,11 +100,6 @@ public static class TextHierarchyBenchmark
     public static TextHierarchyBenchmarkResult Run(
         MLContext mlContext, Hierarchy hierarchy, TextHierarchyBenchmarkOptions options, IProgress<TrainingProgress>? progress = null, IProgress<(long Done, long Total)>? encoding = null, CancellationToken cancellationToken = default)
     {
-        if (!hierarchy.HasText)
-        {
-            throw new ArgumentException("the hierarchy has no node text (WordNet has lemmas and glosses; an edge list has none)", nameof(hierarchy));
-        }
-
         if (options.HeldOutFraction is <= 0 or >= 1 || (options.HeldOut == HeldOutUnit.Pairs && options.HeldOutFraction >= 0.5))
         {
             throw new ArgumentOutOfRangeException(nameof(options), $"HeldOutFraction must be in (0, {(options.HeldOut == HeldOutUnit.Pairs ? 0.5 : 1)}), found {options.HeldOutFraction}");
@@ -115,8 +111,9 @@ public static class TextHierarchyBenchmark
         var input = RunInput.ForHierarchy("text hierarchy benchmark", hierarchy, policy);
         var heldOut = input.Split.HeldOutNodes;
         int[] seen = [.. Enumerable.Range(0, hierarchy.Count).Where(n => !heldOut.Contains(n))];
-        string[] queryTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, gloss: true))];
-        string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOf(n)!, options.GlossInDocuments))];
+        NodeText TextOf(int node) => hierarchy.TextOf(node) ?? NodeTextReader.IdAsText(hierarchy.IdOf(node));
+        string[] queryTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(TextOf(n), gloss: true))];
+        string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(TextOf(n), options.GlossInDocuments))];
         var run = new TrainingRunOptions { Trainer = options.TextTrainer, Test = new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 } };
         TrainingRunResult text;
         if (options.Backbone is { } backbone)

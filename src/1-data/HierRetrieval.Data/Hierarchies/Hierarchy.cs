@@ -72,6 +72,12 @@ public sealed class Hierarchy
     /// <summary>The text of a node, or null when the hierarchy has none.</summary>
     public NodeText? TextOf(int node) => _texts?[node];
 
+    /// <summary>The same nodes and edges with <paramref name="texts"/> (row i = node i's text).</summary>
+    /// <exception cref="ArgumentException">There is not one text per node.</exception>
+    public Hierarchy WithText(IReadOnlyList<NodeText> texts) => texts.Count == Count
+        ? new Hierarchy(_ids, _parents, _topologicalOrder, [.. texts], DuplicateEdgeCount)
+        : throw new ArgumentException($"{texts.Count} texts for {Count} nodes", nameof(texts));
+
     /// <summary>Node indexes ordered so that every parent comes before its children.</summary>
     public ReadOnlySpan<int> TopologicalOrder => _topologicalOrder;
 

@@ -22,6 +22,7 @@ internal static class BackboneBenchCommand
             HelpName = "name|folder",
         };
         var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetNounsName);
+        var nodeText = CommonOptions.NodeText();
         var text = new Option<string>("--text") { Description = "Node text to embed: names (first lemma, 1-4 words) or glosses (one-sentence definitions).", DefaultValueFactory = _ => "names" };
         text.AcceptOnlyFromAmong("names", "glosses");
         var texts = CommonOptions.AtLeast("--texts", 1, "Texts per timed run (the first nodes with that text).", defaultValue: defaults.Texts);
@@ -31,7 +32,7 @@ internal static class BackboneBenchCommand
         var json = CommonOptions.Json();
         var command = new Command("backbone", "Measure sentence-encoder throughput (texts/s): tokenisation alone, the encoder alone, the whole path, and the package's own SentenceEncoder.Encode on the same texts, in one run.")
         {
-            backbone, hierarchy, text, texts, batchSize, repeats, threads, json,
+            backbone, hierarchy, nodeText, text, texts, batchSize, repeats, threads, json,
         };
         command.SetAction(parse => CommandOutput.Run(parse, json, output =>
         {
@@ -40,7 +41,7 @@ internal static class BackboneBenchCommand
                 Backbone = parse.GetValue(backbone)!, Text = parse.GetValue(text) == "glosses" ? BenchmarkText.Glosses : BenchmarkText.Names,
                 Texts = parse.GetValue(texts), BatchSize = parse.GetValue(batchSize), Repeats = parse.GetValue(repeats), Threads = parse.GetValue(threads),
             };
-            var result = BackboneBenchmark.Run(HierarchyCatalog.Load(parse.GetValue(hierarchy)!), options);
+            var result = BackboneBenchmark.Run(CommonOptions.LoadHierarchy(parse.GetValue(hierarchy)!, parse.GetValue(nodeText)), options);
             if (output.Json)
             {
                 output.WriteJson(new

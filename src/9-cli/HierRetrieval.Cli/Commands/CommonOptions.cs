@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HierRetrieval.Backbones;
 using HierRetrieval.Data.Datasets;
+using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Runtime.Text.Backbones;
 
 namespace HierRetrieval.Cli.Commands;
@@ -48,6 +49,20 @@ internal static class CommonOptions
 
     /// <summary>The folder of an <see cref="EmbeddingCache"/> value; null for none.</summary>
     public static string? ResolveEmbeddingCache(string value) => value == "none" ? null : value;
+
+    /// <summary>The <c>--node-text</c> option: texts for a hierarchy's nodes.</summary>
+    public static Option<string?> NodeText() => new("--node-text")
+    {
+        Description = "UTF-8 file of node texts, one id<TAB>text per line (# starts a comment); a node without a line keeps its own text (WordNet's lemmas and gloss) or is read as its id.",
+        HelpName = "file",
+    };
+
+    /// <summary>The hierarchy of a <see cref="Hierarchy"/> value with the texts of a <see cref="NodeText"/> value, if given.</summary>
+    public static Hierarchy LoadHierarchy(string nameOrPath, string? nodeTextPath)
+    {
+        var hierarchy = HierarchyCatalog.Load(nameOrPath);
+        return nodeTextPath is null ? hierarchy : NodeTextReader.ReadFile(nodeTextPath, hierarchy);
+    }
 
     public static Option<int> Seed(string what) => new("--seed") { Description = $"Seed of {what}.", DefaultValueFactory = _ => 0 };
 

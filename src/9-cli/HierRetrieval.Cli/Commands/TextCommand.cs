@@ -30,6 +30,7 @@ internal static class TextCommand
         var batchSize = CommonOptions.AtLeast("--batch-size", 2, "Pairs per batch.", 512);
         var negatives = CommonOptions.AtLeast("--negatives", 0, "Random negatives per batch.", 1024);
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining (finetuning validates every 50).", Defaults.FirstStage.ValidationInterval);
+        var nodeText = CommonOptions.NodeText();
         var backbone = CommonOptions.Backbone();
         var headHidden = CommonOptions.AtLeast("--head-hidden", 0, "Hidden width of the heads over a backbone (0: one linear map).", Defaults.BackboneTowers.HiddenSize);
         var itemEmbeddings = new Option<bool>("--item-embeddings") { Description = "Heads over a backbone add a trainable vector per node (a hybrid tower): nodes seen in training keep what their links taught." };
@@ -38,13 +39,13 @@ internal static class TextCommand
         var seed = CommonOptions.Seed("the held-out nodes or pairs, initial values and batches");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var command = new Command("train-text", "Train text towers (lemmas and gloss; from scratch or heads over a pretrained sentence encoder) on a hierarchy with node text; report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
+        var command = new Command("train-text", "Train text towers (from scratch or heads over a pretrained sentence encoder) on a hierarchy's node texts (WordNet's lemmas and gloss, --node-text, or else the ids); report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
         {
-            hierarchy, unit, heldOut, recipe, dimension, hidden, backbone, headHidden, itemEmbeddings, embeddingCache, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, seed, threads, json,
+            hierarchy, nodeText, unit, heldOut, recipe, dimension, hidden, backbone, headHidden, itemEmbeddings, embeddingCache, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, seed, threads, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
-            var loaded = HierarchyCatalog.Load(parse.GetValue(hierarchy)!);
+            var loaded = CommonOptions.LoadHierarchy(parse.GetValue(hierarchy)!, parse.GetValue(nodeText));
             var held = parse.GetValue(unit);
             if (held == HeldOutUnit.Pairs && parse.GetValue(heldOut) >= 0.5)
             {
