@@ -49,7 +49,7 @@ public class PackagesTests
     [Test]
     public void Feed_HoldsEveryLibraryAndTheTool_WithReadmeLicenceDocsAndSymbols()
     {
-        string[] ids = ["HierRetrieval.Data", "HierRetrieval.Retrieval", "HierRetrieval.Evaluation", "HierRetrieval.Export", "HierRetrieval.Runtime", "HierRetrieval.Training", "HierRetrieval.Runs", "HierRetrieval.MLNet", "hierret"];
+        string[] ids = ["HierRetrieval.Data", "HierRetrieval.Retrieval", "HierRetrieval.Evaluation", "HierRetrieval.Export", "HierRetrieval.Runtime", "HierRetrieval.Backbones", "HierRetrieval.Training", "HierRetrieval.Runs", "HierRetrieval.MLNet", "hierret"];
         Assert.Multiple(() =>
         {
             Assert.That(Directory.GetFiles(_feed, "*.nupkg").Select(Path.GetFileName), Is.EquivalentTo(ids.Select(id => $"{id}.{_version}.nupkg")));
