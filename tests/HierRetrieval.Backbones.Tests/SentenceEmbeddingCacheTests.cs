@@ -30,6 +30,38 @@ public class SentenceEmbeddingCacheTests
     }
 
     [Test]
+    public void Encode_StoppedPartWay_KeepsTheChunksItSaved()
+    {
+        using var temp = new TempFolder();
+        string[] texts = ["green tea", "frying pan", "running shoes", "desk lamp", "wool socks"];
+        var stopAfterTheFirstChunk = new StopAt(4);
+
+        Assert.Throws<OperationCanceledException>(() => new SentenceEmbeddingCache(temp.Path, saveEvery: 2).Encode(Encoder, texts, stopAfterTheFirstChunk));
+        var (resumed, encoded) = new SentenceEmbeddingCache(temp.Path, saveEvery: 2).Encode(Encoder, texts);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stopAfterTheFirstChunk.Reports, Is.EqualTo(new (long, long)[] { (2, 5), (4, 5) }));
+            Assert.That(encoded, Is.EqualTo(3), "the first two texts were saved before the stop");
+            Assert.That(resumed.Row(4).ToArray(), Is.EqualTo(Encoder.Encode(["wool socks"]).Row(0).ToArray()));
+        });
+    }
+
+    private sealed class StopAt(long done) : IProgress<(long Done, long Total)>
+    {
+        public List<(long, long)> Reports { get; } = [];
+
+        public void Report((long Done, long Total) value)
+        {
+            Reports.Add(value);
+            if (value.Done >= done)
+            {
+                throw new OperationCanceledException();
+            }
+        }
+    }
+
+    [Test]
     public void Encode_DamagedCacheFile_NamesItAndSaysHowToRecover()
     {
         using var temp = new TempFolder();

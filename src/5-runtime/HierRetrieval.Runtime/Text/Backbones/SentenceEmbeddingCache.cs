@@ -10,7 +10,7 @@ namespace HierRetrieval.Runtime.Text.Backbones;
 /// Sentence embeddings on disk, keyed by the encoder's <see cref="SentenceEncoderModel.Fingerprint"/> and each text's
 /// 128-bit hash: a corpus is encoded once and every later run (another split, another recipe, another head) reads
 /// it back. One file per encoder, <c>&lt;folder&gt;/&lt;fingerprint&gt;.embeddings</c>, rewritten atomically with an
-/// integrity footer whenever new texts are added.
+/// integrity footer after every <see cref="SaveEvery"/> new texts, so a stopped run resumes where it stopped.
 /// </summary>
 public sealed class SentenceEmbeddingCache
 {
@@ -18,11 +18,18 @@ public sealed class SentenceEmbeddingCache
     private static readonly byte[] Magic = "HRSEC001"u8.ToArray();
 
     /// <summary>A cache in <paramref name="folder"/> (created on first write).</summary>
-    public SentenceEmbeddingCache(string folder)
+    /// <param name="folder">The folder.</param>
+    /// <param name="saveEvery">New texts encoded between two saves of the file.</param>
+    public SentenceEmbeddingCache(string folder, int saveEvery = 4096)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(saveEvery, 1);
         Folder = folder;
+        SaveEvery = saveEvery;
     }
+
+    /// <summary>New texts encoded between two saves of the file.</summary>
+    public int SaveEvery { get; }
 
     /// <summary>The folder that holds one file per encoder.</summary>
     public string Folder { get; }
@@ -55,12 +62,15 @@ public sealed class SentenceEmbeddingCache
             }
         }
 
-        if (missing.Count > 0)
+        // New texts are encoded and saved a chunk at a time, so a stopped run keeps what it had encoded.
+        for (int start = 0; start < missing.Count; start += SaveEvery)
         {
-            var encoded = encoder.Encode(missing, progress);
-            for (int i = 0; i < missing.Count; i++)
+            var chunk = missing.GetRange(start, Math.Min(SaveEvery, missing.Count - start));
+            int done = start;
+            var encoded = encoder.Encode(chunk, progress is null ? null : new Offset(progress, done, missing.Count));
+            for (int i = 0; i < chunk.Count; i++)
             {
-                stored.Add(KeyOf(missing[i]), encoded.Row(i));
+                stored.Add(KeyOf(chunk[i]), encoded.Row(i));
             }
 
             Write(path, stored);
@@ -73,6 +83,12 @@ public sealed class SentenceEmbeddingCache
         }
 
         return (result, missing.Count);
+    }
+
+    /// <summary>Reports a chunk's progress as progress through all the new texts.</summary>
+    private sealed class Offset(IProgress<(long Done, long Total)> progress, long before, long total) : IProgress<(long Done, long Total)>
+    {
+        public void Report((long Done, long Total) value) => progress.Report((before + value.Done, total));
     }
 
     private static UInt128 KeyOf(string text) => XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(text));
