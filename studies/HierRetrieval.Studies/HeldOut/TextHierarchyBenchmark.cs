@@ -78,7 +78,9 @@ public sealed record TextHierarchyBenchmarkOptions
 /// <param name="Text">The text model (the recipe's result).</param>
 /// <param name="TextFirstStage">The text model after its first stage (the standard recipe's model for pretrain-finetune), or null for one-stage recipes.</param>
 /// <param name="LookupTable">Lookup tables trained with the same settings on the same pairs (standard recipe).</param>
-public sealed record TextHierarchyBenchmarkResult(int TestQueries, HierarchyRetrievalMetrics Text, HierarchyRetrievalMetrics? TextFirstStage, HierarchyRetrievalMetrics LookupTable);
+/// <param name="ZeroShot">The backbone alone, untrained (cosine of its query-text and document-text embeddings), when there is a backbone.</param>
+public sealed record TextHierarchyBenchmarkResult(
+    int TestQueries, HierarchyRetrievalMetrics Text, HierarchyRetrievalMetrics? TextFirstStage, HierarchyRetrievalMetrics LookupTable, HierarchyRetrievalMetrics? ZeroShot = null);
 
 /// <summary>
 /// Hierarchical retrieval from node text (WordNet: a synset's query text is its lemmas and gloss, its document text its
@@ -116,9 +118,11 @@ public static class TextHierarchyBenchmark
         string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(TextOf(n), options.GlossInDocuments))];
         var run = new TrainingRunOptions { Trainer = options.TextTrainer, Test = new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 } };
         TrainingRunResult text;
+        HierarchyRetrievalMetrics? zeroShot = null;
         if (options.Backbone is { } backbone)
         {
             var (queryInputs, documentInputs) = Encode(backbone, queryTexts, documentTexts, options, encoding);
+            zeroShot = new HierarchyEvaluator(run.Test).Evaluate(input.Closure, new NodeEmbeddings(queryInputs, documentInputs), input.Split.Split.Test, cancellationToken: cancellationToken);
             var device = DualEncoderTrainer.ResolveDevice(run.Trainer.Device);
             using var queries = new BackboneTower(queryInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed, device);
             using var documents = new BackboneTower(documentInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed + 1L, device);
@@ -132,7 +136,7 @@ public static class TextHierarchyBenchmark
         }
 
         var lookup = new TrainingRun(run with { Trainer = options.LookupTrainer }).Train(input, progress, cancellationToken);
-        return new TextHierarchyBenchmarkResult(input.Split.Split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!);
+        return new TextHierarchyBenchmarkResult(input.Split.Split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!, zeroShot);
     }
 
     /// <summary>The backbone's embeddings of both text sets, each distinct text encoded once (or read from the cache).</summary>

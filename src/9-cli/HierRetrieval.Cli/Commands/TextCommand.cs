@@ -89,6 +89,11 @@ internal static class TextCommand
             }
 
             rows.Add(("lookup tables, standard", result.LookupTable));
+            if (result.ZeroShot is { } zeroShot)
+            {
+                rows.Add(($"{parse.GetValue(backbone)}, zero-shot (untrained)", zeroShot));
+            }
+
             if (output.Json)
             {
                 output.WriteJson(new { heldOut = held.ToString().ToLowerInvariant(), testQueries = result.TestQueries, models = rows.Select(r => new { model = r.Name, overall = r.Metrics.Overall, min = r.Metrics.Min, minDistance = r.Metrics.MinDistance, byDistance = r.Metrics.RecallByDistance }) });
