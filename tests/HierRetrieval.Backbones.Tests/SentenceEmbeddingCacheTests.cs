@@ -34,20 +34,22 @@ public class SentenceEmbeddingCacheTests
     {
         using var temp = new TempFolder();
         string[] texts = ["green tea", "frying pan", "running shoes", "desk lamp", "wool socks"];
-        var stopAfterTheFirstChunk = new StopAt(4);
+        using var stop = new CancellationTokenSource();
+        var stopAfterTheFirstChunk = new StopAt(2, stop);
 
-        Assert.Throws<OperationCanceledException>(() => new SentenceEmbeddingCache(temp.Path, saveEvery: 2).Encode(Encoder, texts, stopAfterTheFirstChunk));
+        Assert.That(() => new SentenceEmbeddingCache(temp.Path, saveEvery: 2).Encode(Encoder, texts, stopAfterTheFirstChunk, stop.Token), Throws.InstanceOf<OperationCanceledException>());
         var (resumed, encoded) = new SentenceEmbeddingCache(temp.Path, saveEvery: 2).Encode(Encoder, texts);
 
         Assert.Multiple(() =>
         {
-            Assert.That(stopAfterTheFirstChunk.Reports, Is.EqualTo(new (long, long)[] { (2, 5), (4, 5) }));
+            Assert.That(stopAfterTheFirstChunk.Reports, Is.EqualTo(new (long, long)[] { (2, 5) }), "stopped before the second chunk's first batch");
             Assert.That(encoded, Is.EqualTo(3), "the first two texts were saved before the stop");
             Assert.That(resumed.Row(4).ToArray(), Is.EqualTo(Encoder.Encode(["wool socks"]).Row(0).ToArray()));
         });
     }
 
-    private sealed class StopAt(long done) : IProgress<(long Done, long Total)>
+    /// <summary>Cancels once <paramref name="done"/> texts are reported, as Ctrl+C would.</summary>
+    private sealed class StopAt(long done, CancellationTokenSource stop) : IProgress<(long Done, long Total)>
     {
         public List<(long, long)> Reports { get; } = [];
 
@@ -56,7 +58,7 @@ public class SentenceEmbeddingCacheTests
             Reports.Add(value);
             if (value.Done >= done)
             {
-                throw new OperationCanceledException();
+                stop.Cancel();
             }
         }
     }

@@ -121,7 +121,7 @@ public static class TextHierarchyBenchmark
         HierarchyRetrievalMetrics? zeroShot = null;
         if (options.Backbone is { } backbone)
         {
-            var (queryInputs, documentInputs) = Encode(backbone, queryTexts, documentTexts, options, encoding);
+            var (queryInputs, documentInputs) = Encode(backbone, queryTexts, documentTexts, options, encoding, cancellationToken);
             zeroShot = new HierarchyEvaluator(run.Test).Evaluate(input.Closure, new NodeEmbeddings(queryInputs, documentInputs), input.Split.Split.Test, cancellationToken: cancellationToken);
             var device = DualEncoderTrainer.ResolveDevice(run.Trainer.Device);
             using var queries = new BackboneTower(queryInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed, device);
@@ -141,13 +141,13 @@ public static class TextHierarchyBenchmark
 
     /// <summary>The backbone's embeddings of both text sets, each distinct text encoded once (or read from the cache).</summary>
     private static (EmbeddingMatrix Queries, EmbeddingMatrix Documents) Encode(
-        SentenceEncoderModel backbone, string[] queryTexts, string[] documentTexts, TextHierarchyBenchmarkOptions options, IProgress<(long Done, long Total)>? encoding)
+        SentenceEncoderModel backbone, string[] queryTexts, string[] documentTexts, TextHierarchyBenchmarkOptions options, IProgress<(long Done, long Total)>? encoding, CancellationToken cancellationToken)
     {
         using var encoder = new SentenceEncoder(backbone, new SentenceEncoderOptions { Threads = options.Trainer.Threads });
         string[] distinct = [.. queryTexts.Concat(documentTexts).Distinct(StringComparer.Ordinal)];
         var embeddings = options.EmbeddingCache is { } folder
-            ? new SentenceEmbeddingCache(folder).Encode(encoder, distinct, encoding).Embeddings
-            : encoder.Encode(distinct, encoding);
+            ? new SentenceEmbeddingCache(folder).Encode(encoder, distinct, encoding, cancellationToken).Embeddings
+            : encoder.Encode(distinct, encoding, cancellationToken);
         var rowOf = distinct.Select((text, row) => (text, row)).ToDictionary(p => p.text, p => p.row, StringComparer.Ordinal);
         return (RowsOf(queryTexts), RowsOf(documentTexts));
 

@@ -44,9 +44,10 @@ public sealed class SentenceEmbeddingCache
     /// <param name="encoder">The encoder; its model names the cache file.</param>
     /// <param name="texts">The texts.</param>
     /// <param name="progress">Told the new texts encoded so far, of how many.</param>
+    /// <param name="cancellationToken">Stops encoding between batches; what was saved stays.</param>
     /// <returns>The embeddings and how many distinct texts had to be encoded.</returns>
     /// <exception cref="InvalidDataException">The cache file is damaged or belongs to another dimension; the message names it.</exception>
-    public (EmbeddingMatrix Embeddings, int Encoded) Encode(SentenceEncoder encoder, IReadOnlyList<string> texts, IProgress<(long Done, long Total)>? progress = null)
+    public (EmbeddingMatrix Embeddings, int Encoded) Encode(SentenceEncoder encoder, IReadOnlyList<string> texts, IProgress<(long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         string path = PathOf(encoder.Model);
         var stored = File.Exists(path) ? Read(path, encoder.Dimension) : new Store(encoder.Dimension);
@@ -67,7 +68,7 @@ public sealed class SentenceEmbeddingCache
         {
             var chunk = missing.GetRange(start, Math.Min(SaveEvery, missing.Count - start));
             int done = start;
-            var encoded = encoder.Encode(chunk, progress is null ? null : new Offset(progress, done, missing.Count));
+            var encoded = encoder.Encode(chunk, progress is null ? null : new Offset(progress, done, missing.Count), cancellationToken);
             for (int i = 0; i < chunk.Count; i++)
             {
                 stored.Add(KeyOf(chunk[i]), encoded.Row(i));

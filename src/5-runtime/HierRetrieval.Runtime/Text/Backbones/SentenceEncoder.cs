@@ -67,8 +67,9 @@ public sealed class SentenceEncoder : IDisposable
     /// <summary>Row i = the unit-norm embedding of <paramref name="texts"/>[i].</summary>
     /// <param name="texts">The texts; none may be empty or white space only.</param>
     /// <param name="progress">Told the texts encoded so far, of how many, after each batch.</param>
+    /// <param name="cancellationToken">Stops encoding between batches.</param>
     /// <exception cref="ArgumentException">A text is null, empty or white space only; the message gives its index.</exception>
-    public EmbeddingMatrix Encode(IReadOnlyList<string> texts, IProgress<(long Done, long Total)>? progress = null)
+    public EmbeddingMatrix Encode(IReadOnlyList<string> texts, IProgress<(long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         var tokens = new int[texts.Count][];
         for (int i = 0; i < tokens.Length; i++)
@@ -78,16 +79,17 @@ public sealed class SentenceEncoder : IDisposable
                 : Tokenize(texts[i]);
         }
 
-        return EncodeTokens(tokens, progress);
+        return EncodeTokens(tokens, progress, cancellationToken);
     }
 
     /// <summary>Row i = the unit-norm embedding of the token ids <paramref name="tokens"/>[i] (as <see cref="Tokenize"/> gives them).</summary>
-    public EmbeddingMatrix EncodeTokens(IReadOnlyList<int[]> tokens, IProgress<(long Done, long Total)>? progress = null)
+    public EmbeddingMatrix EncodeTokens(IReadOnlyList<int[]> tokens, IProgress<(long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         var result = new EmbeddingMatrix(tokens.Count, Dimension);
         int[] order = [.. Enumerable.Range(0, tokens.Count).OrderBy(i => tokens[i].Length)];
         for (int start = 0; start < order.Length; start += _batchSize)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var batch = order.AsSpan(start, Math.Min(_batchSize, order.Length - start));
             EncodeBatch(tokens, batch, result);
             progress?.Report((start + batch.Length, order.Length));
