@@ -10,14 +10,14 @@ public class StudyCommandTests
     {
         using var folder = new TempFolder();
         string svg = Path.Combine(folder.Path, "chart.svg");
-        var (exit, output, error) = Run("study", "chart", "--metrics", "ours=" + Repository.Fixture("saved-models/lookup/lookup-eval.json"),
+        var (exit, output, error) = Run("study", "chart", "--metrics", "ours, d=64=" + Repository.Fixture("saved-models/lookup/lookup-eval.json"),
             "--reference", "paper=1:93.9,2:86.9,4:60.2,6:36.1,8:19.4", "--title", "d=64", "--out", svg);
         string text = File.ReadAllText(svg);
         Assert.Multiple(() =>
         {
             Assert.That(exit, Is.EqualTo(0), error);
             Assert.That(output, Is.EqualTo("wrote 2 lines to " + svg + Environment.NewLine));
-            Assert.That(text, Does.StartWith("<svg").And.Contain(">ours<").And.Contain(">paper<").And.Contain("stroke-dasharray"));
+            Assert.That(text, Does.StartWith("<svg").And.Contain(">ours, d=64<").And.Contain(">paper<").And.Contain("stroke-dasharray"));
         });
     }
 

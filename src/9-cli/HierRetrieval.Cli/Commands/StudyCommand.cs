@@ -23,14 +23,14 @@ internal static class StudyCommand
     {
         var series = new Option<string[]>("--metrics")
         {
-            Description = "A line from a metrics file, as <legend>=<test-metrics.json>.",
+            Description = "A line from a metrics file, as <legend>=<test-metrics.json> (the legend ends at the last '=', so it may hold one: d=64=run/test-metrics.json).",
             AllowMultipleArgumentsPerToken = true,
             Required = true,
             HelpName = "legend=file",
         };
         var reference = new Option<string[]>("--reference")
         {
-            Description = "A dashed line of quoted numbers, as <legend>=<distance>:<recall %>,... (e.g. a paper's table).",
+            Description = "A dashed line of quoted numbers, as <legend>=<distance>:<recall %>,... (e.g. a paper's table; the legend ends at the last '=').",
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => [],
             HelpName = "legend=d:recall,...",
@@ -68,9 +68,10 @@ internal static class StudyCommand
         return command;
     }
 
+    /// <summary>Legend and value split at the last '=': a legend may hold '=' ("d=64"), a file name or quoted numbers seldom do.</summary>
     private static (string Legend, string Value) Split(string text, string option)
     {
-        int at = text.IndexOf('=', StringComparison.Ordinal);
+        int at = text.LastIndexOf('=');
         return at > 0 && at < text.Length - 1 ? (text[..at], text[(at + 1)..]) : throw new UserInputException($"{option}: expected <legend>=<value>, got '{text}'");
     }
 
