@@ -1,5 +1,4 @@
 using HierRetrieval.Backbones;
-using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Runtime.Text.Backbones;
 using SentenceTransformers;
@@ -86,7 +85,7 @@ public static class BackboneBenchmark
     private static string[] TextsOf(Hierarchy hierarchy, BenchmarkText kind, int count)
     {
         string[] texts = [.. Enumerable.Range(0, hierarchy.Count)
-            .Select(n => hierarchy.TextOf(n) ?? NodeTextReader.IdAsText(hierarchy.IdOf(n)))
+            .Select(hierarchy.TextOrIdOf)
             .Select(t => kind == BenchmarkText.Names ? (t.Lemmas.Count > 0 ? t.Lemmas[0].Replace('_', ' ') : string.Empty) : t.Gloss)
             .Where(t => !string.IsNullOrWhiteSpace(t))
             .Take(count)];

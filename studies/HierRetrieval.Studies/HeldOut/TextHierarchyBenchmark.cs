@@ -1,4 +1,3 @@
-using HierRetrieval.Data.Datasets;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Evaluation;
@@ -113,9 +112,8 @@ public static class TextHierarchyBenchmark
         var input = RunInput.ForHierarchy("text hierarchy benchmark", hierarchy, policy);
         var heldOut = input.Split.HeldOutNodes;
         int[] seen = [.. Enumerable.Range(0, hierarchy.Count).Where(n => !heldOut.Contains(n))];
-        NodeText TextOf(int node) => hierarchy.TextOf(node) ?? NodeTextReader.IdAsText(hierarchy.IdOf(node));
-        string[] queryTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(TextOf(n), gloss: true))];
-        string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(TextOf(n), options.GlossInDocuments))];
+        string[] queryTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOrIdOf(n), gloss: true))];
+        string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOrIdOf(n), options.GlossInDocuments))];
         var run = new TrainingRunOptions { Trainer = options.TextTrainer, Test = new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 } };
         TrainingRunResult text;
         HierarchyRetrievalMetrics? zeroShot = null;

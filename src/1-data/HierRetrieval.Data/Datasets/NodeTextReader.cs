@@ -20,7 +20,7 @@ public static class NodeTextReader
             throw new FileNotFoundException($"{path}: no such node-text file", path);
         }
 
-        var texts = Enumerable.Range(0, hierarchy.Count).Select(n => hierarchy.TextOf(n) ?? IdAsText(hierarchy.IdOf(n))).ToArray();
+        var texts = Enumerable.Range(0, hierarchy.Count).Select(hierarchy.TextOrIdOf).ToArray();
         var lineOf = new int?[hierarchy.Count];
         foreach (var line in Utf8Lines.Read(path))
         {
@@ -59,7 +59,4 @@ public static class NodeTextReader
 
         return hierarchy.WithText(texts);
     }
-
-    /// <summary>The text a node without one is read as: its id.</summary>
-    public static NodeText IdAsText(string id) => new([id], string.Empty);
 }

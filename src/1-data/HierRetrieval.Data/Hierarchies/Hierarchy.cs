@@ -72,6 +72,9 @@ public sealed class Hierarchy
     /// <summary>The text of a node, or null when the hierarchy has none.</summary>
     public NodeText? TextOf(int node) => _texts?[node];
 
+    /// <summary>The text of a node, or its id as its only lemma when the hierarchy has no text (an edge list's node).</summary>
+    public NodeText TextOrIdOf(int node) => _texts?[node] ?? new NodeText([_ids[node]], string.Empty);
+
     /// <summary>The same nodes and edges with <paramref name="texts"/> (row i = node i's text).</summary>
     /// <exception cref="ArgumentException">There is not one text per node.</exception>
     public Hierarchy WithText(IReadOnlyList<NodeText> texts) => texts.Count == Count
