@@ -1,3 +1,4 @@
+using HierRetrieval.Export.Onnx;
 using HierRetrieval.Runtime.Text.Backbones;
 using HierRetrieval.Tests.Shared;
 
@@ -84,6 +85,6 @@ public class ModelFolderTests
         var model = new SentenceEncoderModel("broken", corrupt, MiniLM.Vocabulary, BackbonePooling.Mean, 256);
 
         var error = Assert.Throws<InvalidDataException>(() => new SentenceEncoder(model).Dispose());
-        Assert.That(error!.Message, Does.StartWith("broken/model.onnx: not a loadable ONNX graph"));
+        Assert.That(error!.Message, Does.StartWith("broken/model.onnx: not an ONNX model"));
     }
 }

@@ -1,3 +1,4 @@
+using HierRetrieval.Export.Onnx;
 using System.Reflection;
 using HierRetrieval.Runtime.Text.Backbones;
 

@@ -85,10 +85,18 @@ public sealed class OnnxModelMetadata
 
     /// <summary>The kind recorded in a serialized model, or null when it is not an ONNX model of this library.</summary>
     /// <remarks>Reads only the metadata entries: the graph, with its tables, is skipped without being decoded.</remarks>
-    public static string? KindOf(byte[] bytes)
+    public static string? KindOf(byte[] bytes) => Properties(bytes)?.GetValueOrDefault(KindKey);
+
+    /// <summary>The metadata entries of a serialized model, read without decoding its graph.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not an ONNX model; the message names <paramref name="source"/>.</exception>
+    public static IReadOnlyDictionary<string, string> ReadProperties(byte[] bytes, string source) =>
+        Properties(bytes) ?? throw new InvalidDataException($"{source}: not an ONNX model");
+
+    private static Dictionary<string, string>? Properties(byte[] bytes)
     {
         try
         {
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal);
             var input = new CodedInputStream(bytes);
             uint tag;
             while ((tag = input.ReadTag()) != 0)
@@ -101,13 +109,10 @@ public sealed class OnnxModelMetadata
 
                 var entry = new StringStringEntryProto();
                 input.ReadMessage(entry);
-                if (entry.Key == KindKey)
-                {
-                    return entry.Value;
-                }
+                properties[entry.Key] = entry.Value;
             }
 
-            return null;
+            return properties;
         }
         catch (InvalidProtocolBufferException)
         {
@@ -165,6 +170,15 @@ public sealed class OnnxModelMetadata
     /// <summary>Kind of a text retrieval model (text query tower + documents + top-k, with the document tower carried along).</summary>
     public const string TextRetrievalKind = "text-retrieval";
 
+    /// <summary>Kind of a pooled sentence encoder (token ids in, unit-norm sentence embeddings out; see <see cref="SentenceEncoderOnnx"/>).</summary>
+    public const string SentenceEncoderKind = "sentence-encoder";
+
+    /// <summary>Kind of a retrieval model over a sentence encoder's embeddings (query head + documents + top-k, with the document head carried along).</summary>
+    public const string BackboneRetrievalKind = "backbone-retrieval";
+
+    /// <summary>The value of <paramref name="key"/>, or null.</summary>
+    internal string? Find(string key) => _model.MetadataProps.FirstOrDefault(entry => entry.Key == key)?.Value;
+
     /// <summary>The text tower whose initializers start with <paramref name="prefix"/>.</summary>
     internal TextTowerWeights TextTower(string prefix)
     {
@@ -173,6 +187,17 @@ public sealed class OnnxModelMetadata
         var output = Initializer(prefix + "output.weight");
         return new TextTowerWeights(Values("features"), Values("hidden.weight"), Values("hidden.bias"), Values("output.weight"), Values("output.bias"),
             (int)features.Dims[0], (int)features.Dims[1], (int)output.Dims[1]);
+    }
+
+    /// <summary>The backbone head whose initializers start with <paramref name="prefix"/>.</summary>
+    internal BackboneHeadWeights BackboneHead(string prefix)
+    {
+        float[] Values(string name) => MemoryMarshal.Cast<byte, float>(Initializer(prefix + name).RawData.Span).ToArray();
+        var output = Initializer(prefix + "output.weight");
+        bool hidden = _model.Graph.Initializer.Any(t => t.Name == prefix + "hidden.weight");
+        int input = hidden ? (int)Initializer(prefix + "hidden.weight").Dims[0] : (int)output.Dims[0];
+        return new BackboneHeadWeights(
+            input, hidden ? (int)output.Dims[0] : 0, (int)output.Dims[1], hidden ? Values("hidden.weight") : [], hidden ? Values("hidden.bias") : [], Values("output.weight"), Values("output.bias"));
     }
 
     /// <summary>The table of the lookup tower, [rows, dim].</summary>

@@ -55,15 +55,42 @@ public static class RetrievalOnnx
         {
             documentTower.Validate();
             TextTowerOnnx.AddWeights(graph, documentTower, DocumentTowerPrefix);
-
-            // Carried, not computed: a Shape node per tensor marks them used, so ONNX Runtime does not warn at load.
-            foreach (var tensor in graph.Initializer.Where(t => t.Name.StartsWith(DocumentTowerPrefix, StringComparison.Ordinal)).ToArray())
-            {
-                graph.Node.Add(Node("Shape", [tensor.Name], tensor.Name + ".shape"));
-            }
+            MarkCarried(graph);
         }
 
         return WithRetrievalHead(graph, documents, k, options);
+    }
+
+    /// <summary>The serialized model retrieving the top <paramref name="k"/> of <paramref name="documents"/> for sentence embeddings mapped by a head (input: a sentence encoder's embeddings).</summary>
+    /// <exception cref="ArgumentException">The dimensions differ, or k is not between 1 and the number of documents.</exception>
+    /// <param name="queryHead">The query head, run by the graph.</param>
+    /// <param name="documents">The embedded documents.</param>
+    /// <param name="k">Documents returned per query.</param>
+    /// <param name="options">Names and metadata.</param>
+    /// <param name="documentHead">The document head, carried along (initializers prefixed <see cref="DocumentTowerPrefix"/>, unused by the graph).</param>
+    public static byte[] Build(BackboneHeadWeights queryHead, EmbeddingMatrix documents, int k, OnnxExportOptions options, BackboneHeadWeights documentHead)
+    {
+        if (queryHead.Dimension != documents.Dimension || documentHead.Dimension != documents.Dimension || queryHead.InputDimension != documentHead.InputDimension)
+        {
+            throw new ArgumentException($"heads map {queryHead.InputDimension} and {documentHead.InputDimension} into d={queryHead.Dimension} and d={documentHead.Dimension}, documents have d={documents.Dimension}", nameof(documents));
+        }
+
+        var graph = BackboneHeadOnnx.Graph("hierarchical_backbone_retrieval", queryHead, options);
+        BackboneHeadOnnx.AddWeights(graph, documentHead, DocumentTowerPrefix);
+        MarkCarried(graph);
+        return WithRetrievalHead(graph, documents, k, options);
+    }
+
+    /// <summary>
+    /// Marks the carried document tower's initializers as used: a Shape node per tensor, so that ONNX Runtime does not
+    /// warn at load about initializers no node reads.
+    /// </summary>
+    private static void MarkCarried(GraphProto graph)
+    {
+        foreach (var tensor in graph.Initializer.Where(t => t.Name.StartsWith(DocumentTowerPrefix, StringComparison.Ordinal)).ToArray())
+        {
+            graph.Node.Add(Node("Shape", [tensor.Name], tensor.Name + ".shape"));
+        }
     }
 
     /// <summary>Prefix of the carried document tower's initializers.</summary>

@@ -1,26 +1,23 @@
-using System.Numerics.Tensors;
+using HierRetrieval.Export.Onnx;
 using HierRetrieval.Retrieval;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.ML.Tokenizers;
 
 namespace HierRetrieval.Runtime.Text.Backbones;
 
 /// <summary>
 /// Runs a <see cref="SentenceEncoderModel"/>: texts are tokenised (WordPiece, ids as the Hugging Face tokenizer gives
-/// them), sorted by token count and encoded in batches padded only to their longest text, pooled and L2-normalised.
+/// them), sorted by token count and encoded in batches padded only to their longest text, by the model's
+/// <see cref="SentenceEncoderModel.PooledGraph"/> (pooling and L2 normalisation in the graph, as in a model zip).
 /// Not for concurrent use.
 /// </summary>
 public sealed class SentenceEncoder : IDisposable
 {
-    private const string InputIds = "input_ids";
-    private const string AttentionMask = "attention_mask";
-    private const string TokenTypeIds = "token_type_ids";
+    private static readonly string[] InputNames = [SentenceEncoderOnnx.InputIdsName, SentenceEncoderOnnx.AttentionMaskName];
+    private static readonly string[] OutputNames = [SentenceEncoderOnnx.EmbeddingName];
 
     private readonly InferenceSession _session;
     private readonly RunOptions _run = new();
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
     private readonly int _batchSize;
 
     /// <summary>Opens the model's graph and vocabulary.</summary>
@@ -34,9 +31,7 @@ public sealed class SentenceEncoder : IDisposable
         _batchSize = options.BatchSize;
         Tokenizer = WordPieceTokenizers.Uncased(model.Vocabulary, $"{model.Name}/{SentenceEncoderModel.VocabularyFileName}");
         _session = Open(model, options.Threads);
-        _inputNames = _session.InputMetadata.ContainsKey(TokenTypeIds) ? [InputIds, AttentionMask, TokenTypeIds] : [InputIds, AttentionMask];
-        _outputNames = [_session.OutputMetadata.Keys.First()];
-        Dimension = CheckSignature(model.Name, _session);
+        Dimension = _session.OutputMetadata[SentenceEncoderOnnx.EmbeddingName].Dimensions[1];
     }
 
     /// <summary>The model this encoder runs.</summary>
@@ -117,28 +112,12 @@ public sealed class SentenceEncoder : IDisposable
         long[] shape = [rows, length];
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-        using var typesValue = OrtValue.CreateTensorValueFromMemory(new long[rows * length], shape);
-        OrtValue[] inputs = _inputNames.Length == 3 ? [idsValue, maskValue, typesValue] : [idsValue, maskValue];
-        using var outputs = _session.Run(_run, _inputNames, inputs, _outputNames);
-        ReadOnlySpan<float> states = outputs[0].GetTensorDataAsSpan<float>();
+        using var outputs = _session.Run(_run, InputNames, [idsValue, maskValue], OutputNames);
+        ReadOnlySpan<float> embeddings = outputs[0].GetTensorDataAsSpan<float>();
         for (int r = 0; r < rows; r++)
         {
-            Pool(states.Slice(r * length * Dimension, length * Dimension), tokens[batch[r]].Length, result.Row(batch[r]));
+            embeddings.Slice(r * Dimension, Dimension).CopyTo(result.Row(batch[r]));
         }
-    }
-
-    private void Pool(ReadOnlySpan<float> states, int realTokens, Span<float> embedding)
-    {
-        states[..Dimension].CopyTo(embedding);
-        if (Model.Pooling == BackbonePooling.Mean)
-        {
-            for (int t = 1; t < realTokens; t++)
-            {
-                TensorPrimitives.Add(embedding, states.Slice(t * Dimension, Dimension), embedding);
-            }
-        }
-
-        TensorPrimitives.Divide(embedding, MathF.Max(TensorPrimitives.Norm(embedding), 1e-12f), embedding);
     }
 
     private static InferenceSession Open(SentenceEncoderModel model, int threads)
@@ -153,28 +132,12 @@ public sealed class SentenceEncoder : IDisposable
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
-            return new InferenceSession(model.OnnxModel, options);
+            return new InferenceSession(model.PooledGraph, options);
         }
         catch (OnnxRuntimeException e)
         {
             throw new InvalidDataException($"{model.Name}/{SentenceEncoderModel.OnnxFileName}: not a loadable ONNX graph ({e.Message.Trim()})", e);
         }
-    }
-
-    private static int CheckSignature(string name, InferenceSession session)
-    {
-        foreach (string input in new[] { InputIds, AttentionMask })
-        {
-            if (!session.InputMetadata.TryGetValue(input, out var metadata) || metadata.ElementDataType != TensorElementType.Int64)
-            {
-                throw new InvalidDataException($"{name}/{SentenceEncoderModel.OnnxFileName}: the graph needs an int64 input '{input}' (a BERT-style sentence encoder)");
-            }
-        }
-
-        var output = session.OutputMetadata.Values.First();
-        return output.ElementDataType == TensorElementType.Float && output.Dimensions.Length == 3 && output.Dimensions[2] > 0
-            ? output.Dimensions[2]
-            : throw new InvalidDataException($"{name}/{SentenceEncoderModel.OnnxFileName}: the graph's first output must be float token states [batch, tokens, dimension]");
     }
 
     /// <inheritdoc/>

@@ -1,3 +1,4 @@
+using HierRetrieval.Export.Onnx;
 using System.IO.Hashing;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -24,6 +25,11 @@ public sealed class SentenceEncoderModel
     /// <summary>Creates a model from its parts.</summary>
     /// <exception cref="ArgumentException">A part is empty, or <paramref name="maxTokens"/> is not in 3..8192.</exception>
     public SentenceEncoderModel(string name, byte[] onnxModel, byte[] vocabulary, BackbonePooling pooling, int maxTokens)
+        : this(name, onnxModel, vocabulary, pooling, maxTokens, pooled: false, fingerprint: null)
+    {
+    }
+
+    private SentenceEncoderModel(string name, byte[] onnxModel, byte[] vocabulary, BackbonePooling pooling, int maxTokens, bool pooled, string? fingerprint)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (onnxModel.Length == 0 || vocabulary.Length == 0)
@@ -38,8 +44,11 @@ public sealed class SentenceEncoderModel
         Vocabulary = vocabulary;
         Pooling = pooling;
         MaxTokens = maxTokens;
-        Fingerprint = ComputeFingerprint();
+        Fingerprint = fingerprint ?? ComputeFingerprint();
+        _pooledGraph = pooled ? new Lazy<byte[]>(onnxModel) : new Lazy<byte[]>(BuildPooledGraph);
     }
+
+    private readonly Lazy<byte[]> _pooledGraph;
 
     /// <summary>A name for messages and reports (<c>minilm</c>, or the folder a model came from).</summary>
     public string Name { get; }
@@ -58,6 +67,50 @@ public sealed class SentenceEncoderModel
 
     /// <summary>16 hex digits that change whenever the graph, the vocabulary, the pooling or the token limit does (the embedding cache's key).</summary>
     public string Fingerprint { get; }
+
+    /// <summary>
+    /// The graph a <see cref="SentenceEncoder"/> runs and a model zip carries: <see cref="OnnxModel"/> with the pooling
+    /// and normalisation appended (<see cref="SentenceEncoderOnnx"/>), recording this model's name, settings,
+    /// vocabulary and fingerprint, so that <see cref="FromPooledGraph"/> gives the model back. Built once per model.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The graph is not a BERT-style sentence encoder; the message names the model.</exception>
+    public byte[] PooledGraph => _pooledGraph.Value;
+
+    /// <summary>The model whose <see cref="PooledGraph"/> is <paramref name="pooledGraph"/>, as read from a model zip.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a pooled sentence encoder of this library; the message names <paramref name="source"/>.</exception>
+    public static SentenceEncoderModel FromPooledGraph(byte[] pooledGraph, string source)
+    {
+        var metadata = OnnxModelMetadata.ReadProperties(pooledGraph, source);
+        string Require(string key) => metadata.TryGetValue(key, out string? value) ? value
+            : throw new InvalidDataException($"{source}: the sentence encoder lacks its '{key}' metadata; it was not saved by this library");
+        if (Require(OnnxModelMetadata.KindKey) != OnnxModelMetadata.SentenceEncoderKind)
+        {
+            throw new InvalidDataException($"{source}: expected a '{OnnxModelMetadata.SentenceEncoderKind}' model, found '{metadata[OnnxModelMetadata.KindKey]}'");
+        }
+
+        return Enum.TryParse(Require(PoolingKey), ignoreCase: false, out BackbonePooling pooling) && int.TryParse(Require(MaxTokensKey), out int maxTokens)
+            ? new SentenceEncoderModel(Require(NameKey), pooledGraph, System.Text.Encoding.UTF8.GetBytes(Require(VocabularyKey)), pooling, maxTokens, pooled: true, Require(FingerprintKey))
+            : throw new InvalidDataException($"{source}: the sentence encoder's pooling or token limit is not readable");
+    }
+
+    private const string NameKey = "hierret.encoder.name";
+    private const string PoolingKey = "hierret.encoder.pooling";
+    private const string MaxTokensKey = "hierret.encoder.max_tokens";
+    private const string VocabularyKey = "hierret.encoder.vocabulary";
+    private const string FingerprintKey = "hierret.encoder.fingerprint";
+
+    private byte[] BuildPooledGraph() => SentenceEncoderOnnx.Pooled(
+        OnnxModel,
+        Pooling,
+        new Dictionary<string, string>
+        {
+            [NameKey] = Name,
+            [PoolingKey] = Pooling.ToString(),
+            [MaxTokensKey] = MaxTokens.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [VocabularyKey] = System.Text.Encoding.UTF8.GetString(Vocabulary),
+            [FingerprintKey] = Fingerprint,
+        },
+        $"{Name}/{OnnxFileName}");
 
     /// <summary>
     /// Reads a model folder: <c>model.onnx</c> and <c>vocab.txt</c>, and optionally <c>backbone.json</c> (mean pooling and

@@ -1,4 +1,4 @@
-namespace HierRetrieval.Runtime.Text.Backbones;
+namespace HierRetrieval.Export.Onnx;
 
 /// <summary>How a sentence encoder turns its token states into one vector (before L2 normalisation).</summary>
 public enum BackbonePooling
