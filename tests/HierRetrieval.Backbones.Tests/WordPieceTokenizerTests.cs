@@ -1,7 +1,11 @@
 using System.Text;
 using System.Text.Json;
+using HierRetrieval.Export.Onnx;
 using HierRetrieval.Runtime.Text.Backbones;
+using HierRetrieval.Runtime.Zips.Tokenization;
 using HierRetrieval.Tests.Shared;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace HierRetrieval.Backbones.Tests;
 
@@ -28,6 +32,49 @@ public class WordPieceTokenizerTests
                 Assert.That(encoder.Tokenize(reference.Text), Is.EqualTo(expected), reference.Text.Length > 80 ? reference.Text[..80] : reference.Text);
             }
         });
+    }
+
+    [TestCase(PackagedSentenceEncoders.MiniLM)]
+    [TestCase(PackagedSentenceEncoders.ArcticXs)]
+    public void ZipTokenizerMapping_GivesTheEncodersIds_PaddedToItsLimit(string name)
+    {
+        var encoder = PackagedEncoders.Get(name);
+        var texts = References().Select(r => r.Text).ToArray();
+        var mlContext = new MLContext(seed: 0);
+        var view = mlContext.Data.LoadFromEnumerable(texts.Select(t => new TextRow { Text = t }));
+        var mapped = WordPieceTokenMappings.For(mlContext, encoder.Model).Fit(view).Transform(view);
+        var ids = mapped.GetColumn<long[]>(SentenceEncoderOnnx.InputIdsName).ToArray();
+        var masks = mapped.GetColumn<long[]>(SentenceEncoderOnnx.AttentionMaskName).ToArray();
+        Assert.Multiple(() =>
+        {
+            for (int i = 0; i < texts.Length; i++)
+            {
+                int[] expected = encoder.Tokenize(texts[i]);
+                Assert.That(ids[i], Has.Length.EqualTo(encoder.Model.MaxTokens));
+                Assert.That(ids[i], Is.EqualTo(expected.Select(id => (long)id).Concat(Enumerable.Repeat(0L, encoder.Model.MaxTokens - expected.Length))), texts[i]);
+                Assert.That(masks[i].Sum(), Is.EqualTo(expected.Length));
+            }
+        });
+    }
+
+    [Test]
+    public void ZipTokenizerMapping_RefusesAVocabularyOrLimitTheRuntimeDoesNotCarry()
+    {
+        var minilm = PackagedSentenceEncoders.Get(PackagedSentenceEncoders.MiniLM);
+        var otherVocabulary = new SentenceEncoderModel("custom", minilm.OnnxModel, Encoding.UTF8.GetBytes("[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nhello\n"), BackbonePooling.Mean, 256);
+        var otherLimit = new SentenceEncoderModel("long", minilm.OnnxModel, minilm.Vocabulary, BackbonePooling.Mean, 300);
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => WordPieceTokenMappings.ContractFor(otherVocabulary), Throws.TypeOf<NotSupportedException>().With.Message.Contains("bert-base-uncased"));
+            Assert.That(() => WordPieceTokenMappings.ContractFor(otherLimit), Throws.TypeOf<NotSupportedException>().With.Message.Contains("not 300"));
+            Assert.That(WordPieceTokenMappings.ContractFor(minilm), Is.EqualTo("HierRetrieval.WordPiece.bert-base-uncased.256"));
+        });
+    }
+
+    private sealed class TextRow
+    {
+        [ColumnName(WordPieceTokenMappings.TextColumnName)]
+        public string Text { get; set; } = "";
     }
 
     [Test]

@@ -57,7 +57,7 @@ public static class EsciFileScorer
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="InvalidDataException">A file lacks a column, or no product has text.</exception>
     public static async Task<EsciScoringSummary> ScoreAsync(
-        TextBatchScorer scorer, string examplesPath, string productsPath, string outputPath, EsciScoringOptions options,
+        ITextModelScorer scorer, string examplesPath, string productsPath, string outputPath, EsciScoringOptions options,
         IProgress<EsciScoringProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scorer);
@@ -76,7 +76,7 @@ public static class EsciFileScorer
         }
 
         var clock = Stopwatch.StartNew();
-        using var index = (options.Indexes ?? ExactIndexFactory.AllCores).CreateIndex(scorer.Model.DocumentTower.Dimension);
+        using var index = (options.Indexes ?? ExactIndexFactory.AllCores).CreateIndex(scorer.Model.Documents.Dimension);
         foreach (var (start, count) in Chunks(productIds.Count, options.ChunkSize, "products", progress, cancellationToken))
         {
             index.Add(scorer.EmbedDocuments([.. productIds.Skip(start).Take(count).Select(id => dataset.ProductTexts[id])]).Values);

@@ -13,7 +13,7 @@ namespace HierRetrieval.Runtime.Scoring;
 /// counts, the query and document towers run in batched ONNX Runtime calls, and the exact index searches. A new
 /// document set (e.g. a products file) is embedded once with the carried document tower.
 /// </summary>
-public sealed class TextBatchScorer : IDisposable
+public sealed class TextBatchScorer : ITextModelScorer
 {
     private readonly MLContext _mlContext = new(seed: 0);
     private readonly ITransformer _featurizer;
@@ -35,6 +35,9 @@ public sealed class TextBatchScorer : IDisposable
 
     /// <summary>The model read from the zip (towers, its own documents).</summary>
     public ExportedTextRetrievalModel Model { get; }
+
+    /// <inheritdoc/>
+    ExportedTextModel ITextModelScorer.Model => Model;
 
     /// <summary>Unit-norm query embeddings of <paramref name="texts"/>, row i = text i.</summary>
     public EmbeddingMatrix EmbedQueries(IReadOnlyList<string> texts) => Embed(_queries, texts);

@@ -22,7 +22,7 @@ public sealed record EsciTextModel(
 
     /// <summary>The product fields a saved model records, or null when it records none.</summary>
     /// <exception cref="InvalidDataException">The note names an unknown field.</exception>
-    public static IReadOnlyList<ProductField>? RecordedProductFields(ExportedTextRetrievalModel model) =>
+    public static IReadOnlyList<ProductField>? RecordedProductFields(ExportedTextModel model) =>
         model.Notes.TryGetValue(ProductFieldsNote, out string? fields)
             ? [.. fields.Split(',').Select(f => Enum.TryParse<ProductField>(f, out var field) ? field : throw new InvalidDataException($"the model records an unknown product field '{f}'"))]
             : null;
@@ -50,7 +50,7 @@ public sealed record EsciTextModel(
     /// Recall@k by ESCI label and NDCG@k of a saved text model: the products of <paramref name="test"/> (its products
     /// file) are embedded with the zip's document tower, its queries with the query tower.
     /// </summary>
-    public static EsciMetrics EvaluateSaved(TextBatchScorer saved, EsciDataset test, int k, IVectorIndexFactory? indexes = null)
+    public static EsciMetrics EvaluateSaved(ITextModelScorer saved, EsciDataset test, int k, IVectorIndexFactory? indexes = null)
     {
         var productIds = test.ProductIds;
         var products = saved.EmbedDocuments([.. productIds.Select(id => test.ProductTexts[id])]);

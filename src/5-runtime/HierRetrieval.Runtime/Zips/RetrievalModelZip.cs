@@ -3,6 +3,7 @@ using System.IO.Hashing;
 using HierRetrieval.Data.IO;
 using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
+using HierRetrieval.Runtime.Text.Backbones;
 using Microsoft.ML;
 
 namespace HierRetrieval.Runtime.Zips;
@@ -37,8 +38,31 @@ public static class RetrievalModelZip
         return ExportedTextRetrievalModel.Read(bytes, source);
     }
 
+    /// <summary>The backbone retrieval model inside the zip at <paramref name="path"/>, and the sentence encoder it embeds text with.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or holds no backbone retrieval model of this library.</exception>
+    public static (SentenceEncoderModel Encoder, ExportedBackboneRetrievalModel Model) ReadBackbone(string path)
+    {
+        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.BackboneRetrievalKind);
+        var (encoder, encoderSource) = ReadOnnx(path, OnnxModelMetadata.SentenceEncoderKind);
+        return (SentenceEncoderModel.FromPooledGraph(encoder, encoderSource), ExportedBackboneRetrievalModel.Read(bytes, source));
+    }
+
+    /// <summary>The kind of text model in the zip at <paramref name="path"/>: <see cref="OnnxModelMetadata.TextRetrievalKind"/> or <see cref="OnnxModelMetadata.BackboneRetrievalKind"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or holds no text model of this library.</exception>
+    public static string TextModelKind(string path) =>
+        ReadOnnx(path, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind).Kind;
+
     /// <summary>The ONNX bytes of the entry whose model is of <paramref name="kind"/>, and where they came from.</summary>
     private static (byte[] Bytes, string Source) ReadOnnx(string path, string kind)
+    {
+        var (bytes, source, _) = ReadOnnx(path, [kind]);
+        return (bytes, source);
+    }
+
+    /// <summary>The ONNX bytes of the first entry whose model is of one of <paramref name="kinds"/>, where they came from, and the kind.</summary>
+    private static (byte[] Bytes, string Source, string Kind) ReadOnnx(string path, params string[] kinds)
     {
         if (!File.Exists(path))
         {
@@ -63,9 +87,9 @@ public static class RetrievalModelZip
                 foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
                 {
                     byte[] onnx = ReadPrefixed(entry, path);
-                    if (OnnxModelMetadata.KindOf(onnx) == kind)
+                    if (OnnxModelMetadata.KindOf(onnx) is { } kind && kinds.Contains(kind))
                     {
-                        return (onnx, $"{path}:{entry.FullName}");
+                        return (onnx, $"{path}:{entry.FullName}", kind);
                     }
                 }
             }
@@ -76,7 +100,7 @@ public static class RetrievalModelZip
             }
         }
 
-        throw new InvalidDataException($"{path}: the zip holds no HierRetrieval '{kind}' model (was it saved by this library?)");
+        throw new InvalidDataException($"{path}: the zip holds no HierRetrieval '{string.Join("' or '", kinds)}' model (was it saved by this library?)");
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using HierRetrieval.Export.Onnx;
 using HierRetrieval.Retrieval;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -104,6 +105,21 @@ public sealed class BackboneTower : ITrainableTower
         }
 
         return result;
+    }
+
+    /// <summary>The head's weights, for export (a saved model embeds any text with the head alone).</summary>
+    /// <exception cref="InvalidOperationException">The tower is hybrid: its per-item vectors belong to the training items and have no place in an exported head.</exception>
+    public BackboneHeadWeights ExportWeights()
+    {
+        if (_hasItems)
+        {
+            throw new InvalidOperationException("a hybrid tower (per-item vectors) cannot be exported: a saved model embeds new texts with the head alone");
+        }
+
+        float[] Host(int i) => _parameters[i].detach().cpu().contiguous().data<float>().ToArray();
+        return _hasHidden
+            ? new BackboneHeadWeights(InputDimension, (int)_parameters[0].shape[1], Dimension, Host(0), Host(1), Host(2), Host(3))
+            : new BackboneHeadWeights(InputDimension, 0, Dimension, [], [], Host(0), Host(1));
     }
 
     /// <inheritdoc />

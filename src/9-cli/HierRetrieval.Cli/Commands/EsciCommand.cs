@@ -74,7 +74,7 @@ internal static class EsciCommand
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
-            using var scorer = new TextBatchScorer(parse.GetValue(model)!);
+            using var scorer = TextModelScorers.Open(parse.GetValue(model)!);
             var load = new EsciLoadOptions
             {
                 Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small), Split = parse.GetValue(split),

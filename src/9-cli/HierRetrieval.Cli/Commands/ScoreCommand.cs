@@ -93,7 +93,7 @@ internal static class ScoreCommand
 
     private static int ScoreEsci(string modelPath, string examplesPath, string productsPath, string outPath, EsciScoringOptions options, CommandOutput output, CancellationToken cancellationToken)
     {
-        using var scorer = new TextBatchScorer(modelPath);
+        using var scorer = TextModelScorers.Open(modelPath);
         options = options with { Filters = options.Filters with { ProductText = Runtime.Shopping.EsciTextModel.RecordedProductFields(scorer.Model) ?? options.Filters.ProductText } };
         EsciScoringSummary summary;
         using (var progress = new StageProgress(output))
