@@ -2,6 +2,7 @@
 // line, first column, '#' lines skipped) with LoadFromTextFile, transform, and write query<TAB>rank<TAB>document<TAB>score.
 // This is the per-row ML.NET path; `hierret score` does the same in batches, much faster, for large files.
 using System.Globalization;
+using HierRetrieval.Runtime.Zips.Tokenization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -13,6 +14,10 @@ if (args.Length != 3)
 
 var (modelPath, queriesPath, outPath) = (args[0], args[1], args[2]);
 var mlContext = new MLContext(seed: 0);
+
+// The one call a loading program needs for zips over a sentence encoder: their tokenizer is saved code of the
+// scoring runtime (lookup and n-gram text zips load without it).
+mlContext.ComponentCatalog.RegisterAssembly(typeof(WordPieceTokenMappings).Assembly);
 var model = mlContext.Model.Load(modelPath, out var inputSchema);
 var queryColumn = inputSchema[0].Name;
 var queries = mlContext.Data.LoadFromTextFile(

@@ -115,7 +115,7 @@ public class DualEncoderEstimatorTests
         string queries = _folder.Write("queries.tsv", string.Join('\n', names) + "\n");
         string output = Path.Combine(_folder.Path, "scored.tsv");
 
-        // The example program references ML.NET only (not this library) and sees nothing but the zip.
+        // The example program references ML.NET and the scoring runtime only (no training, no TorchSharp) and sees nothing but the zip.
         var (exit, _, errors) = Example.Run("BatchScoring", zip, queries, output);
         Assert.That(exit, Is.Zero, errors);
 
