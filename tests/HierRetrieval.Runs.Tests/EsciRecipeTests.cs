@@ -105,7 +105,7 @@ public class EsciRecipeTests
             }
 
             Assert.That(products.Values.ToArray(), Is.EqualTo(scorer.Model.Documents.Values.ToArray()).Within(1e-5), "the carried document tower re-embeds the products as trained");
-            Assert.That(EsciTextModel.RecordedProductFields(scorer.Model), Is.EqualTo(Fields), "the zip records the product fields");
+            Assert.That(EsciModel.RecordedProductFields(scorer.Model), Is.EqualTo(Fields), "the zip records the product fields");
         });
     }
 

@@ -56,7 +56,7 @@ public class SavedModelCompatibilityTests
         var options = new EsciScoringOptions
         {
             K = 5,
-            Filters = new Data.Esci.EsciLoadOptions { ProductText = Shopping.EsciTextModel.RecordedProductFields(scorer.Model) ?? new Data.Esci.EsciLoadOptions().ProductText },
+            Filters = new Data.Esci.EsciLoadOptions { ProductText = Shopping.EsciModel.RecordedProductFields(scorer.Model) ?? new Data.Esci.EsciLoadOptions().ProductText },
         };
         var summary = await EsciFileScorer.ScoreAsync(
             scorer,

@@ -1,3 +1,4 @@
+using HierRetrieval.Data.IO;
 using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
 using HierRetrieval.Runtime.Onnx;
@@ -12,7 +13,7 @@ namespace HierRetrieval.Runtime.Scoring;
 /// tower alone, not the retrieval graph) per batch, then the exact index's batched top-k over the document embeddings. The per-row ApplyOnnxModel path gives
 /// the same documents; this one is for files of many queries.
 /// </summary>
-public sealed class BatchScorer : IDisposable
+public sealed class BatchScorer : IQuerySearcher
 {
     private static readonly string[] InputNames = [OnnxModelMetadata.ItemName];
     private static readonly string[] OutputNames = [OnnxModelMetadata.EmbeddingName];
@@ -49,6 +50,13 @@ public sealed class BatchScorer : IDisposable
 
     /// <summary>The name of document row <paramref name="row"/>.</summary>
     public string DocumentName(int row) => _model.DocumentNames[row];
+
+    /// <inheritdoc/>
+    string? IQuerySearcher.Refusal(string query) => _ids.ContainsKey(query) ? null : $"query '{TextExcerpt.Of(query)}' is not in the model's vocabulary";
+
+    /// <inheritdoc/>
+    SearchResult IQuerySearcher.Search(IReadOnlyList<string> queries, int k, CancellationToken cancellationToken) =>
+        Search([.. queries.Select(q => _ids[q])], k, cancellationToken);
 
     /// <summary>Embeds queries by id with one ONNX Runtime call: row i of the result is query i's unit-norm embedding.</summary>
     public float[] EmbedQueries(long[] ids)

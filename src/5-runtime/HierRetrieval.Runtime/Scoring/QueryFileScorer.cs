@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using HierRetrieval.Data.IO;
 
 namespace HierRetrieval.Runtime.Scoring;
 
@@ -35,7 +34,8 @@ public sealed class BadQueryLineException(long line, string reason) : FormatExce
 }
 
 /// <summary>
-/// Scores query lines in batches with a <see cref="BatchScorer"/> and writes <c>query, rank, document, score</c> rows
+/// Scores query lines in batches with a model (<see cref="BatchScorer"/> for lookup tables, <see cref="TextQuerySearcher"/>
+/// for text models) and writes <c>query, rank, document, score</c> rows
 /// (tab-separated, with a header).
 /// </summary>
 public static class QueryFileScorer
@@ -46,7 +46,7 @@ public static class QueryFileScorer
     private const int KeptSkips = 20;
 
     /// <summary>Scores <paramref name="lines"/> into <paramref name="output"/>.</summary>
-    /// <param name="scorer">The model.</param>
+    /// <param name="scorer">The model's searcher.</param>
     /// <param name="lines">Query lines, e.g. from <see cref="QueryFile.Read"/>.</param>
     /// <param name="k">Documents per query.</param>
     /// <param name="output">Where the rows go.</param>
@@ -56,7 +56,7 @@ public static class QueryFileScorer
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <exception cref="BadQueryLineException">A bad line under <see cref="BadRowPolicy.Fail"/>.</exception>
     public static ScoringSummary Score(
-        BatchScorer scorer, IEnumerable<QueryLine> lines, int k, TextWriter output, BadRowPolicy badRows, int batchSize = 4096, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+        IQuerySearcher scorer, IEnumerable<QueryLine> lines, int k, TextWriter output, BadRowPolicy badRows, int batchSize = 4096, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(k, scorer.Documents);
@@ -65,17 +65,11 @@ public static class QueryFileScorer
         var skipped = new List<SkippedLine>();
         long skips = 0, scored = 0, handled = 0;
         var queries = new List<string>(batchSize);
-        var ids = new List<long>(batchSize);
         output.WriteLine(Header);
         foreach (var line in lines)
         {
             handled++;
-            string? problem = line.Problem;
-            long id = 0;
-            if (problem is null && !scorer.TryGetQueryId(line.Query!, out id))
-            {
-                problem = $"query '{TextExcerpt.Of(line.Query!)}' is not in the model's vocabulary";
-            }
+            string? problem = line.Problem ?? scorer.Refusal(line.Query!);
 
             if (problem is not null)
             {
@@ -94,8 +88,7 @@ public static class QueryFileScorer
             }
 
             queries.Add(line.Query!);
-            ids.Add(id);
-            if (ids.Count == batchSize)
+            if (queries.Count == batchSize)
             {
                 scored += Flush();
                 progress?.Report(handled);
@@ -108,13 +101,13 @@ public static class QueryFileScorer
 
         int Flush()
         {
-            if (ids.Count == 0)
+            if (queries.Count == 0)
             {
                 return 0;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var result = scorer.Search([.. ids], k, cancellationToken);
+            var result = scorer.Search(queries, k, cancellationToken);
             for (int q = 0; q < queries.Count; q++)
             {
                 var documents = result.IdsOf(q);
@@ -131,9 +124,8 @@ public static class QueryFileScorer
                 }
             }
 
-            int count = ids.Count;
+            int count = queries.Count;
             queries.Clear();
-            ids.Clear();
             return count;
         }
     }

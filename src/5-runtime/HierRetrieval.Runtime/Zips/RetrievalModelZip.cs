@@ -48,6 +48,12 @@ public static class RetrievalModelZip
         return (SentenceEncoderModel.FromPooledGraph(encoder, encoderSource), ExportedBackboneRetrievalModel.Read(bytes, source));
     }
 
+    /// <summary>The kind of model in the zip at <paramref name="path"/>: <see cref="OnnxModelMetadata.RetrievalKind"/> (lookup tables), <see cref="OnnxModelMetadata.TextRetrievalKind"/> or <see cref="OnnxModelMetadata.BackboneRetrievalKind"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip, or holds no retrieval model of this library.</exception>
+    public static string ModelKind(string path) =>
+        ReadOnnx(path, OnnxModelMetadata.RetrievalKind, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind).Kind;
+
     /// <summary>The kind of text model in the zip at <paramref name="path"/>: <see cref="OnnxModelMetadata.TextRetrievalKind"/> or <see cref="OnnxModelMetadata.BackboneRetrievalKind"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a zip, or holds no text model of this library.</exception>

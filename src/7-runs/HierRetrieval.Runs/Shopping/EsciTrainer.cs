@@ -2,8 +2,11 @@ using HierRetrieval.Data.Esci;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
 using HierRetrieval.Runs.Splits;
+using HierRetrieval.Evaluation.Shopping;
+using HierRetrieval.Retrieval;
 using HierRetrieval.Runtime.Shopping;
 using HierRetrieval.Runtime.Text;
+using HierRetrieval.Runtime.Text.Backbones;
 using HierRetrieval.Training;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
@@ -47,12 +50,22 @@ public sealed record EsciTrainingOptions
 
     /// <summary>Fraction of the training judgements held out to validate (early stopping).</summary>
     public double ValidationFraction { get; init; } = 0.05;
+
+    /// <summary>A pretrained sentence encoder whose frozen embeddings feed trainable heads (<see cref="Heads"/>) instead of text towers learned from scratch; null for the latter.</summary>
+    public SentenceEncoderModel? Backbone { get; init; }
+
+    /// <summary>The heads over <see cref="Backbone"/> (per-item vectors are refused: a test query is a new text).</summary>
+    public BackboneTowerOptions Heads { get; init; } = new();
+
+    /// <summary>Folder of <see cref="Backbone"/>'s embedding cache; null encodes every run.</summary>
+    public string? EmbeddingCache { get; init; }
 }
 
 /// <summary>
 /// Trains text towers on ESCI judgements: queries and products are nodes with texts, Exact judgements are distance-1
 /// pairs and Substitute ones distance 2 (Complement and Irrelevant are not matches). The towers are those of
-/// <see cref="TextTower"/>, trained by the same <see cref="DualEncoderTrainer"/>; only the towers differ.
+/// <see cref="TextTower"/>, or heads over a frozen sentence encoder (<see cref="BackboneTower"/>), trained by the
+/// same <see cref="DualEncoderTrainer"/>; only the towers differ.
 /// </summary>
 public static class EsciTrainer
 {
@@ -70,8 +83,15 @@ public static class EsciTrainer
     /// <param name="options">Recipe, trainer, towers and features.</param>
     /// <param name="progress">Receives progress after every step.</param>
     /// <param name="cancellationToken">Stops between steps.</param>
-    public static EsciTextModel Train(MLContext mlContext, EsciDataset train, IReadOnlyList<ProductField> productFields, EsciTrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="encoding">With a backbone: texts encoded so far, of how many.</param>
+    public static EsciModel Train(
+        MLContext mlContext, EsciDataset train, IReadOnlyList<ProductField> productFields, EsciTrainingOptions options, IProgress<TrainingProgress>? progress = null, IProgress<(long Done, long Total)>? encoding = null, CancellationToken cancellationToken = default)
     {
+        if (options.Backbone is not null && options.Heads.ItemEmbeddings)
+        {
+            throw new ArgumentException("per-item vectors (Heads.ItemEmbeddings) are not available for shopping: a test query is a new text", nameof(options));
+        }
+
         var nodes = new Dictionary<string, int>(StringComparer.Ordinal);
         var texts = new List<string>();
         var keys = new List<string>();
@@ -116,11 +136,46 @@ public static class EsciTrainer
 
         var input = new RunInput("esci", keys, TransitiveClosure.FromPairs(texts.Count, pairs), new KnownHeldOutSplitPolicy([], options.ValidationFraction, options.Trainer.Seed));
         var trainer = options.RecipeTrainer;
+        var run = new TrainingRun(new TrainingRunOptions { Trainer = trainer });
+        int[] productRows = [.. Enumerable.Range(0, productIds.Count)];
+        if (options.Backbone is { } backbone)
+        {
+            var sentences = Encode(backbone, texts, options, encoding, cancellationToken);
+            var device = DualEncoderTrainer.ResolveDevice(trainer.Device);
+            using var queries = new BackboneTower(sentences, trainer.Dimension, options.Heads, trainer.Seed, device);
+            using var separate = options.SharedTowers ? null : new BackboneTower(sentences, trainer.Dimension, options.Heads, trainer.Seed + 1L, device);
+            var documents = separate ?? queries;
+            var trained = run.Train(input, queries, documents, progress, cancellationToken);
+            return new EsciBackboneModel(backbone, queries.ExportWeights(), documents.ExportWeights(), productIds, trained.Embeddings.Documents.SelectRows(productRows), productFields)
+            {
+                EncoderThreads = trainer.Threads,
+            };
+        }
+
         var featurizer = TextFeaturizer.Fit(mlContext, texts, options.Features, inputColumnName: "Query");
         var bags = featurizer.Featurize(texts);
         using var towers = new TextTowerPair(bags, bags, trainer, options.Towers, options.SharedTowers);
-        var result = new TrainingRun(new TrainingRunOptions { Trainer = trainer }).Train(input, towers.Queries, towers.Documents, progress, cancellationToken);
-        int[] productRows = [.. Enumerable.Range(0, productIds.Count)];
+        var result = run.Train(input, towers.Queries, towers.Documents, progress, cancellationToken);
         return new EsciTextModel(featurizer, towers.Queries.ExportWeights(), towers.Documents.ExportWeights(), productIds, result.Embeddings.Documents.SelectRows(productRows), productFields);
+    }
+
+    /// <summary>
+    /// The backbone alone, untrained: recall@k by label and NDCG@k of <paramref name="test"/>'s queries among
+    /// <paramref name="corpus"/>'s products, both embedded by the frozen encoder (what sentence-transformers gives out of the box).
+    /// </summary>
+    public static EsciMetrics ZeroShot(SentenceEncoderModel backbone, EsciDataset corpus, EsciDataset test, int k, EsciTrainingOptions options, IVectorIndexFactory? indexes = null, CancellationToken cancellationToken = default)
+    {
+        var productIds = corpus.ProductIds;
+        var products = Encode(backbone, [.. productIds.Select(id => corpus.ProductTexts[id])], options, encoding: null, cancellationToken);
+        return EsciEvaluator.Evaluate(texts => Encode(backbone, [.. texts], options, encoding: null, cancellationToken), productIds, products, test, k, indexes);
+    }
+
+    /// <summary>The backbone's embeddings of <paramref name="texts"/> (through the cache when there is one).</summary>
+    private static EmbeddingMatrix Encode(SentenceEncoderModel backbone, IReadOnlyList<string> texts, EsciTrainingOptions options, IProgress<(long Done, long Total)>? encoding, CancellationToken cancellationToken)
+    {
+        using var encoder = new SentenceEncoder(backbone, new SentenceEncoderOptions { Threads = options.Trainer.Threads });
+        return options.EmbeddingCache is { } folder
+            ? new SentenceEmbeddingCache(folder).Encode(encoder, texts, encoding, cancellationToken).Embeddings
+            : encoder.Encode(texts, encoding, cancellationToken);
     }
 }

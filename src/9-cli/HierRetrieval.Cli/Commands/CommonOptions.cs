@@ -36,6 +36,9 @@ internal static class CommonOptions
         HelpName = "name|folder|none",
     };
 
+    /// <summary>The <c>--head-hidden</c> option: the hidden width of the heads over a backbone.</summary>
+    public static Option<int> HeadHidden() => AtLeast("--head-hidden", 0, "Hidden width of the heads over a backbone (0: one linear map).", new Training.Towers.BackboneTowerOptions().HiddenSize);
+
     /// <summary>The model of a <see cref="Backbone"/> value; null for none.</summary>
     public static SentenceEncoderModel? ResolveBackbone(string value) => value == "none" ? null : PackagedSentenceEncoders.Resolve(value);
 

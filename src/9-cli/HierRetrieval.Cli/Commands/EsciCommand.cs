@@ -78,10 +78,10 @@ internal static class EsciCommand
             var load = new EsciLoadOptions
             {
                 Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small), Split = parse.GetValue(split),
-                ProductText = EsciTextModel.RecordedProductFields(scorer.Model) ?? new EsciLoadOptions().ProductText,
+                ProductText = EsciModel.RecordedProductFields(scorer.Model) ?? new EsciLoadOptions().ProductText,
             };
             var data = EsciDataset.LoadAsync(parse.GetValue(examples)!, parse.GetValue(products)!, load, cancellationToken).GetAwaiter().GetResult();
-            var metrics = EsciTextModel.EvaluateSaved(scorer, data, parse.GetValue(k), Retrieval.Exact.ExactIndexFactory.WithThreads(parse.GetValue(threads)));
+            var metrics = EsciModel.EvaluateSaved(scorer, data, parse.GetValue(k), Retrieval.Exact.ExactIndexFactory.WithThreads(parse.GetValue(threads)));
             return Report(output, $"{parse.GetValue(model)} on the {parse.GetValue(split)} split", metrics, data.Report);
         })));
         return command;
@@ -105,11 +105,15 @@ internal static class EsciCommand
     }
 
     /// <summary>Prints metrics by label (JSON with --json) and the rows read and dropped.</summary>
-    private static int Report(CommandOutput output, string title, EsciMetrics metrics, EsciReadReport report)
+    private static int Report(CommandOutput output, string title, EsciMetrics metrics, EsciReadReport report) => Report(output, [(title, metrics)], report);
+
+    /// <summary>Prints each model's metrics by label (JSON with --json: the first model, and the others under <c>also</c>) and the rows read and dropped.</summary>
+    private static int Report(CommandOutput output, IReadOnlyList<(string Title, EsciMetrics Metrics)> models, EsciReadReport report)
     {
         if (output.Json)
         {
-            output.WriteJson(new { model = title, metrics, rows = report.Counts });
+            var (title, metrics) = models[0];
+            output.WriteJson(new { model = title, metrics, rows = report.Counts, also = models.Skip(1).Select(m => new { model = m.Title, metrics = m.Metrics }) });
             return 0;
         }
 
@@ -118,9 +122,13 @@ internal static class EsciCommand
             output.Error.WriteLine($"skipped {problem}");
         }
 
-        output.Out.WriteLine($"{title}: {metrics.Queries:N0} queries");
-        output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"recall@{metrics.K}: Exact {metrics.ExactRecall:P1} ({metrics.ExactPairs:N0} judgements), Substitute {metrics.SubstituteRecall:P1} ({metrics.SubstitutePairs:N0}); NDCG@{metrics.K} (E 1, S 0.1, C 0.01) {metrics.Ndcg:F4}"));
+        foreach (var (title, metrics) in models)
+        {
+            output.Out.WriteLine($"{title}: {metrics.Queries:N0} queries");
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"recall@{metrics.K}: Exact {metrics.ExactRecall:P1} ({metrics.ExactPairs:N0} judgements), Substitute {metrics.SubstituteRecall:P1} ({metrics.SubstitutePairs:N0}); NDCG@{metrics.K} (E 1, S 0.1, C 0.01) {metrics.Ndcg:F4}"));
+        }
+
         output.Out.WriteLine($"rows: {string.Join(", ", report.Counts.Select(c => $"{c.Key} {c.Value:N0}"))}");
         return 0;
     }
@@ -134,7 +142,10 @@ internal static class EsciCommand
         var locale = new Option<string?>("--locale") { Description = "Keep one locale (us, es, jp).", HelpName = "locale" };
         var small = new Option<bool>("--small") { Description = "Keep the small version's judgements (default: the large version)." };
         var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", 64);
-        var hidden = CommonOptions.AtLeast("--hidden", 1, "Width of the feature embeddings and hidden layer.", new TextTowerOptions().HiddenSize);
+        var hidden = CommonOptions.AtLeast("--hidden", 1, "Width of the feature embeddings and hidden layer (text towers from scratch).", new TextTowerOptions().HiddenSize);
+        var backbone = CommonOptions.Backbone();
+        var headHidden = CommonOptions.HeadHidden();
+        var embeddingCache = CommonOptions.EmbeddingCache();
         var steps = CommonOptions.AtLeast("--steps", 1, "Steps of the first stage.", 2000);
         var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Steps of the Substitute stage.", 500);
         var finetuneLearningRate = CommonOptions.Positive("--finetune-lr", "Learning rate of the Substitute stage.", 3e-4);
@@ -147,9 +158,9 @@ internal static class EsciCommand
         var fields = new Option<string>("--product-fields") { Description = "Product fields that make a product's text, in order (recorded in the model for evaluate and score).", DefaultValueFactory = _ => string.Join(',', new EsciLoadOptions().ProductText) };
         CommonOptions.Require(fields, v => ParseFields(v) is not null, v => $"--product-fields: expected a comma-separated list of {string.Join(", ", Enum.GetNames<ProductField>())}, got '{v}'");
         var outFolder = new Option<string?>("--out") { Description = "Folder for model.zip: the trained text model (ML.NET zip; `hierret score --examples ... --products ...` reads it).", HelpName = "dir" };
-        var command = new Command("train", "Train text towers on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split.")
+        var command = new Command("train", "Train text towers (from scratch, or heads over a pretrained sentence encoder) on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split (with a backbone, its zero-shot figures too).")
         {
-            examples, products, recipe, locale, small, fields, dimension, hidden, steps, finetuneSteps, finetuneLearningRate, finetuneTemperature, shared, k, seed, threads, outFolder, json,
+            examples, products, recipe, locale, small, fields, dimension, hidden, backbone, headHidden, embeddingCache, steps, finetuneSteps, finetuneLearningRate, finetuneTemperature, shared, k, seed, threads, outFolder, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -164,6 +175,9 @@ internal static class EsciCommand
             {
                 Recipe = Recipes[parse.GetValue(recipe)!],
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
+                Backbone = CommonOptions.ResolveBackbone(parse.GetValue(backbone)!),
+                Heads = new BackboneTowerOptions { HiddenSize = parse.GetValue(headHidden) },
+                EmbeddingCache = CommonOptions.ResolveEmbeddingCache(parse.GetValue(embeddingCache)!),
                 SharedTowers = parse.GetValue(shared),
                 Trainer = Defaults.Trainer with { Dimension = parse.GetValue(dimension), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) },
                 FirstStage = Defaults.FirstStage with { Steps = parse.GetValue(steps) },
@@ -175,19 +189,29 @@ internal static class EsciCommand
                     EarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
                 },
             };
-            EsciTextModel model;
-            using (var display = new TrainingDisplay(output.Error, output.Interactive && !output.Json, Microsoft.Extensions.Logging.LogLevel.Information))
+            EsciModel model;
+            bool interactive = output.Interactive && !output.Json;
+            using (var display = new TrainingDisplay(output.Error, interactive, Microsoft.Extensions.Logging.LogLevel.Information))
+            using (var encoding = new TerminalProgress(output.Error, $"encoding texts with {parse.GetValue(backbone)}", interactive))
             {
-                model = EsciTrainer.Train(new MLContext(parse.GetValue(seed)), train, productFields, options, display, cancellationToken);
+                model = EsciTrainer.Train(new MLContext(parse.GetValue(seed)), train, productFields, options, display, encoding, cancellationToken);
             }
 
-            var metrics = model.Evaluate(test, parse.GetValue(k), Retrieval.Exact.ExactIndexFactory.WithThreads(parse.GetValue(threads)));
+            var indexes = Retrieval.Exact.ExactIndexFactory.WithThreads(parse.GetValue(threads));
+            var metrics = model.Evaluate(test, parse.GetValue(k), indexes);
             if (parse.GetValue(outFolder) is { } folder)
             {
                 model.Save(new MLContext(parse.GetValue(seed)), Path.Combine(folder, RunFolder.ModelZip), parse.GetValue(k));
             }
 
-            return Report(output, $"{parse.GetValue(recipe)}, {train.Judgements.Count:N0} training judgements, {train.ProductTexts.Count:N0} products, test split", metrics, train.Report);
+            string title = $"{parse.GetValue(recipe)}{(options.Backbone is null ? "" : $" ({parse.GetValue(backbone)} + heads)")}, {train.Judgements.Count:N0} training judgements, {train.ProductTexts.Count:N0} products, test split";
+            if (options.Backbone is not { } encoder)
+            {
+                return Report(output, title, metrics, train.Report);
+            }
+
+            var zeroShot = EsciTrainer.ZeroShot(encoder, train, test, parse.GetValue(k), options, indexes, cancellationToken);
+            return Report(output, [(title, metrics), ($"{parse.GetValue(backbone)}, zero-shot (untrained), test split", zeroShot)], train.Report);
         })));
         return command;
     }

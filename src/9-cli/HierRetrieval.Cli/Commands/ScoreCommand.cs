@@ -13,8 +13,8 @@ internal static class ScoreCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "A saved model zip (model.zip from train, or a DualEncoderTransformer saved by ML.NET).", Required = true, HelpName = "zip" };
-        var queries = new Option<string?>("--queries") { Description = "Query file (UTF-8): the first column holds the query; TSV, or CSV when the name ends in .csv; empty lines and lines starting with # are skipped.", HelpName = "file" };
-        var examples = new Option<string?>("--examples") { Description = "Instead of --queries, with a text model: an ESCI examples table (.parquet/.csv/.tsv); each distinct query_id is scored.", HelpName = "file" };
+        var queries = new Option<string?>("--queries") { Description = "Query file (UTF-8): the first column holds the query (a name for a lookup-table model, any text for a text model); TSV, or CSV when the name ends in .csv; empty lines and lines starting with # are skipped.", HelpName = "file" };
+        var examples = new Option<string?>("--examples") { Description = "Instead of --queries, with a text model (n-gram towers or a sentence encoder): an ESCI examples table (.parquet/.csv/.tsv); each distinct query_id is scored.", HelpName = "file" };
         var products = new Option<string?>("--products") { Description = "With --examples: the ESCI products table; every product is embedded once and retrieved from.", HelpName = "file" };
         var locale = new Option<string?>("--locale") { Description = "With --examples: keep one locale (us, es, jp).", HelpName = "locale" };
         var split = new Option<string?>("--split") { Description = "With --examples: score the queries of one split (train or test).", HelpName = "split" };
@@ -45,7 +45,7 @@ internal static class ScoreCommand
 
             string modelPath = parse.GetValue(model)!, outPath = parse.GetValue(outFile)!;
             string queryPath = parse.GetValue(queries) ?? throw new UserInputException("give --queries <file>, or --examples and --products with a text model");
-            using var scorer = new BatchScorer(RetrievalModelZip.Read(modelPath), Retrieval.Exact.ExactIndexFactory.WithThreads(parse.GetValue(threads)));
+            using var scorer = OpenSearcher(modelPath, parse.GetValue(threads));
             int k = parse.GetValue(topK);
             if (k > scorer.Documents)
             {
@@ -91,10 +91,19 @@ internal static class ScoreCommand
         return command;
     }
 
+    /// <summary>The searcher of the zip's kind: lookup tables by query name, or a text model (n-gram towers or a sentence encoder) by query text.</summary>
+    private static IQuerySearcher OpenSearcher(string modelPath, int threads)
+    {
+        var indexes = Retrieval.Exact.ExactIndexFactory.WithThreads(threads);
+        return RetrievalModelZip.ModelKind(modelPath) == Export.Onnx.OnnxModelMetadata.RetrievalKind
+            ? new BatchScorer(RetrievalModelZip.Read(modelPath), indexes)
+            : new TextQuerySearcher(TextModelScorers.Open(modelPath, threads), indexes);
+    }
+
     private static int ScoreEsci(string modelPath, string examplesPath, string productsPath, string outPath, EsciScoringOptions options, CommandOutput output, CancellationToken cancellationToken)
     {
         using var scorer = TextModelScorers.Open(modelPath);
-        options = options with { Filters = options.Filters with { ProductText = Runtime.Shopping.EsciTextModel.RecordedProductFields(scorer.Model) ?? options.Filters.ProductText } };
+        options = options with { Filters = options.Filters with { ProductText = Runtime.Shopping.EsciModel.RecordedProductFields(scorer.Model) ?? options.Filters.ProductText } };
         EsciScoringSummary summary;
         using (var progress = new StageProgress(output))
         {

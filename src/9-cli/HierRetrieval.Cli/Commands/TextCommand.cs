@@ -32,7 +32,7 @@ internal static class TextCommand
         var validateEvery = CommonOptions.AtLeast("--validate-every", 1, "Steps between validation points in pretraining (finetuning validates every 50).", Defaults.FirstStage.ValidationInterval);
         var nodeText = CommonOptions.NodeText();
         var backbone = CommonOptions.Backbone();
-        var headHidden = CommonOptions.AtLeast("--head-hidden", 0, "Hidden width of the heads over a backbone (0: one linear map).", Defaults.BackboneTowers.HiddenSize);
+        var headHidden = CommonOptions.HeadHidden();
         var itemEmbeddings = new Option<bool>("--item-embeddings") { Description = "Heads over a backbone add a trainable vector per node (a hybrid tower): nodes seen in training keep what their links taught." };
         var embeddingCache = CommonOptions.EmbeddingCache();
         var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
