@@ -46,4 +46,32 @@ public class EsciCommandTests
             Assert.That(Run("score", "--model", Path.Combine(folder.Path, "model.zip"), "--examples", examples, "--out", output).Error, Does.Contain("--examples needs --products"));
         });
     }
+
+    [Test]
+    public void TrainWithBackbone_ReportsZeroShotBeside_AndItsZipScoresQueryFilesAndProducts()
+    {
+        using var folder = new TempFolder();
+        Assert.That(Run("esci", "generate", "--out", folder.Path, "--families", "3", "--products-per-type", "5").Exit, Is.Zero);
+        string examples = Path.Combine(folder.Path, "shopping_queries_dataset_examples.parquet"), products = Path.Combine(folder.Path, "shopping_queries_dataset_products.parquet");
+        var (trainExit, trained, trainError) = Run("esci", "train", "--examples", examples, "--products", products, "--steps", "60", "--finetune-steps", "20",
+            "--dim", "16", "--backbone", "minilm", "--head-hidden", "32", "--embedding-cache", "none", "--k", "5", "--threads", "2", "--out", folder.Path, "--json");
+        Assert.That(trainExit, Is.Zero, trainError);
+        using var metrics = JsonDocument.Parse(trained);
+        var zeroShot = metrics.RootElement.GetProperty("also")[0];
+        string zip = Path.Combine(folder.Path, "model.zip");
+        string queries = folder.Write("queries.tsv", "# free text, never seen in training\nred lamp\ncheap desk chair\n");
+        string scored = Path.Combine(folder.Path, "scored.tsv");
+        var (scoreExit, _, scoreError) = Run("score", "--model", zip, "--queries", queries, "--top-k", "3", "--out", scored);
+        var (examplesExit, _, examplesError) = Run("score", "--model", zip, "--examples", examples, "--products", products, "--split", "test", "--top-k", "5", "--out", Path.Combine(folder.Path, "esci.tsv"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(metrics.RootElement.GetProperty("model").GetString(), Does.Contain("minilm + heads"));
+            Assert.That(zeroShot.GetProperty("model").GetString(), Is.EqualTo("minilm, zero-shot (untrained), test split"));
+            Assert.That(zeroShot.GetProperty("metrics").GetProperty("queries").GetInt32(), Is.EqualTo(15));
+            Assert.That(scoreExit, Is.Zero, scoreError);
+            Assert.That(File.ReadAllLines(scored).Skip(1).Select(l => l.Split('\t')[0]), Is.EqualTo(new[] { "red lamp", "red lamp", "red lamp", "cheap desk chair", "cheap desk chair", "cheap desk chair" }));
+            Assert.That(examplesExit, Is.Zero, examplesError);
+            Assert.That(File.ReadAllLines(Path.Combine(folder.Path, "esci.tsv")), Has.Length.EqualTo(1 + (15 * 5)));
+        });
+    }
 }
