@@ -70,6 +70,9 @@ public sealed record TextHierarchyBenchmarkOptions
 
     /// <summary>Folder of the backbone's embedding cache (texts encoded once across runs); null encodes every run.</summary>
     public string? EmbeddingCache { get; init; }
+
+    /// <summary>With held-out pairs: also evaluate each model on the test pairs of each evidence class (what the training pairs say about a held-out pair).</summary>
+    public bool ByEvidence { get; init; }
 }
 
 /// <summary>Test metrics: text towers after each stage, and lookup tables trained on the same pairs.</summary>
@@ -79,7 +82,17 @@ public sealed record TextHierarchyBenchmarkOptions
 /// <param name="LookupTable">Lookup tables trained with the same settings on the same pairs (standard recipe).</param>
 /// <param name="ZeroShot">The backbone alone, untrained (cosine of its query-text and document-text embeddings), when there is a backbone.</param>
 public sealed record TextHierarchyBenchmarkResult(
-    int TestQueries, HierarchyRetrievalMetrics Text, HierarchyRetrievalMetrics? TextFirstStage, HierarchyRetrievalMetrics LookupTable, HierarchyRetrievalMetrics? ZeroShot = null);
+    int TestQueries, HierarchyRetrievalMetrics Text, HierarchyRetrievalMetrics? TextFirstStage, HierarchyRetrievalMetrics LookupTable, HierarchyRetrievalMetrics? ZeroShot = null)
+{
+    /// <summary>With <see cref="TextHierarchyBenchmarkOptions.ByEvidence"/>: the text model, the lookup tables and (with a backbone) zero-shot on each evidence class's test pairs; empty otherwise.</summary>
+    public IReadOnlyDictionary<HeldOutEvidence, EvidenceClassMetrics> ByEvidence { get; init; } = new Dictionary<HeldOutEvidence, EvidenceClassMetrics>();
+}
+
+/// <summary>Each model's metrics on the test pairs of one evidence class.</summary>
+/// <param name="Text">The text model.</param>
+/// <param name="LookupTable">The lookup tables.</param>
+/// <param name="ZeroShot">The backbone alone, when there is one.</param>
+public sealed record EvidenceClassMetrics(HierarchyRetrievalMetrics Text, HierarchyRetrievalMetrics LookupTable, HierarchyRetrievalMetrics? ZeroShot);
 
 /// <summary>
 /// Hierarchical retrieval from node text (WordNet: a synset's query text is its lemmas and gloss, its document text its
@@ -106,6 +119,11 @@ public static class TextHierarchyBenchmark
             throw new ArgumentOutOfRangeException(nameof(options), $"HeldOutFraction must be in (0, {(options.HeldOut == HeldOutUnit.Pairs ? 0.5 : 1)}), found {options.HeldOutFraction}");
         }
 
+        if (options.ByEvidence && options.HeldOut != HeldOutUnit.Pairs)
+        {
+            throw new ArgumentException("ByEvidence needs held-out pairs: evidence classes say what the training pairs tell about a held-out pair", nameof(options));
+        }
+
         SplitPolicy policy = options.HeldOut == HeldOutUnit.Nodes
             ? new NodeSplitPolicy(options.HeldOutFraction, ValidationFraction: 0.05, options.Trainer.Seed)
             : new PairSplitPolicy(new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });
@@ -116,11 +134,11 @@ public static class TextHierarchyBenchmark
         string[] documentTexts = [.. Enumerable.Range(0, hierarchy.Count).Select(n => Text(hierarchy.TextOrIdOf(n), options.GlossInDocuments))];
         var run = new TrainingRunOptions { Trainer = options.TextTrainer, Test = new HierarchyEvaluatorOptions { Threads = options.Trainer.Threads, DistanceBucketCap = 8 } };
         TrainingRunResult text;
-        HierarchyRetrievalMetrics? zeroShot = null;
+        NodeEmbeddings? backboneEmbeddings = null;
         if (options.Backbone is { } backbone)
         {
             var (queryInputs, documentInputs) = Encode(backbone, queryTexts, documentTexts, options, encoding, cancellationToken);
-            zeroShot = new HierarchyEvaluator(run.Test).Evaluate(input.Closure, new NodeEmbeddings(queryInputs, documentInputs), input.Split.Split.Test, cancellationToken: cancellationToken);
+            backboneEmbeddings = new NodeEmbeddings(queryInputs, documentInputs);
             var device = DualEncoderTrainer.ResolveDevice(run.Trainer.Device);
             using var queries = new BackboneTower(queryInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed, device);
             using var documents = new BackboneTower(documentInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed + 1L, device);
@@ -134,7 +152,18 @@ public static class TextHierarchyBenchmark
         }
 
         var lookup = new TrainingRun(run with { Trainer = options.LookupTrainer }).Train(input, progress, cancellationToken);
-        return new TextHierarchyBenchmarkResult(input.Split.Split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!, zeroShot);
+        var evaluator = new HierarchyEvaluator(run.Test);
+        HierarchyRetrievalMetrics? Baseline(PairSet pairs) => backboneEmbeddings is null ? null : evaluator.Evaluate(input.Closure, backboneEmbeddings, pairs, cancellationToken: cancellationToken);
+        var split = input.Split.Split;
+        var byEvidence = options.ByEvidence
+            ? new HeldOutEvidenceClassifier(hierarchy.Count, split.Train).Partition(split.Test).ToDictionary(
+                kv => kv.Key,
+                kv => new EvidenceClassMetrics(
+                    evaluator.Evaluate(input.Closure, text.Embeddings, kv.Value, cancellationToken: cancellationToken),
+                    evaluator.Evaluate(input.Closure, lookup.Embeddings, kv.Value, cancellationToken: cancellationToken),
+                    Baseline(kv.Value)))
+            : [];
+        return new TextHierarchyBenchmarkResult(split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!, Baseline(split.Test)) { ByEvidence = byEvidence };
     }
 
     /// <summary>The backbone's embeddings of both text sets, each distinct text encoded once (or read from the cache).</summary>

@@ -45,6 +45,7 @@ internal static class ScoreCommand
 
             string modelPath = parse.GetValue(model)!, outPath = parse.GetValue(outFile)!;
             string queryPath = parse.GetValue(queries) ?? throw new UserInputException("give --queries <file>, or --examples and --products with a text model");
+            var lines = QueryFile.Read(queryPath, parse.GetValue(header));   // checks the file before a large model loads
             using var scorer = OpenSearcher(modelPath, parse.GetValue(threads));
             int k = parse.GetValue(topK);
             if (k > scorer.Documents)
@@ -52,7 +53,6 @@ internal static class ScoreCommand
                 throw new UserInputException($"--top-k {k} is more than the model's {scorer.Documents:N0} documents");
             }
 
-            var lines = QueryFile.Read(queryPath, parse.GetValue(header));
             ScoringSummary summary = null!;
             try
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using HierRetrieval.Cli.Terminal;
 using HierRetrieval.Data.Datasets;
 using HierRetrieval.Evaluation;
@@ -36,12 +37,13 @@ internal static class TextCommand
         var itemEmbeddings = new Option<bool>("--item-embeddings") { Description = "Heads over a backbone add a trainable vector per node (a hybrid tower): nodes seen in training keep what their links taught." };
         var embeddingCache = CommonOptions.EmbeddingCache();
         var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
+        var byEvidence = new Option<bool>("--by-evidence") { Description = "With --held-out pairs: also report the test pairs apart by what the training pairs say about them (a path of two training pairs, a shared descendant, or nothing)." };
         var seed = CommonOptions.Seed("the held-out nodes or pairs, initial values and batches");
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
         var command = new Command("train-text", "Train text towers (from scratch or heads over a pretrained sentence encoder) on a hierarchy's node texts (WordNet's lemmas and gloss, --node-text, or else the ids); report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
         {
-            hierarchy, nodeText, unit, heldOut, recipe, dimension, hidden, backbone, headHidden, itemEmbeddings, embeddingCache, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, seed, threads, json,
+            hierarchy, nodeText, unit, heldOut, recipe, dimension, hidden, backbone, headHidden, itemEmbeddings, embeddingCache, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, byEvidence, seed, threads, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -52,11 +54,17 @@ internal static class TextCommand
                 throw new UserInputException($"--held-out-fraction must be below 0.5 with --held-out pairs, got {parse.GetValue(heldOut)}");
             }
 
+            if (parse.GetValue(byEvidence) && held != HeldOutUnit.Pairs)
+            {
+                throw new UserInputException("--by-evidence needs --held-out pairs: it sorts held-out pairs by what the training pairs say about them");
+            }
+
             var options = new TextHierarchyBenchmarkOptions
             {
                 HeldOut = held,
                 HeldOutFraction = parse.GetValue(heldOut),
                 GlossInDocuments = parse.GetValue(glossInDocuments),
+                ByEvidence = parse.GetValue(byEvidence),
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
                 Backbone = CommonOptions.ResolveBackbone(parse.GetValue(backbone)!),
                 BackboneTowers = new BackboneTowerOptions { HiddenSize = parse.GetValue(headHidden), ItemEmbeddings = parse.GetValue(itemEmbeddings) },
@@ -82,6 +90,7 @@ internal static class TextCommand
             }
 
             string model = options.Backbone is null ? "text" : $"{parse.GetValue(backbone)} + heads";
+            string zeroShotName = $"{parse.GetValue(backbone)}, zero-shot (untrained)";
             var rows = new List<(string Name, HierarchyRetrievalMetrics Metrics)> { ($"{model}, {parse.GetValue(recipe)}", result.Text) };
             if (result.TextFirstStage is { } first)
             {
@@ -91,27 +100,45 @@ internal static class TextCommand
             rows.Add(("lookup tables, standard", result.LookupTable));
             if (result.ZeroShot is { } zeroShot)
             {
-                rows.Add(($"{parse.GetValue(backbone)}, zero-shot (untrained)", zeroShot));
+                rows.Add((zeroShotName, zeroShot));
             }
 
+            var evidenceRows = result.ByEvidence.ToDictionary(
+                kv => JsonNamingPolicy.CamelCase.ConvertName(kv.Key.ToString()),
+                kv => new List<(string Name, HierarchyRetrievalMetrics Metrics)> { (model, kv.Value.Text), ("lookup tables", kv.Value.LookupTable) }
+                    .Concat(kv.Value.ZeroShot is { } z ? [(zeroShotName, z)] : []).ToList());
+            static object Json(IEnumerable<(string Name, HierarchyRetrievalMetrics Metrics)> models) =>
+                models.Select(r => new { model = r.Name, pairs = r.Metrics.Pairs, overall = r.Metrics.Overall, min = r.Metrics.Min, minDistance = r.Metrics.MinDistance, byDistance = r.Metrics.RecallByDistance }).ToArray();
             if (output.Json)
             {
-                output.WriteJson(new { heldOut = held.ToString().ToLowerInvariant(), testQueries = result.TestQueries, models = rows.Select(r => new { model = r.Name, overall = r.Metrics.Overall, min = r.Metrics.Min, minDistance = r.Metrics.MinDistance, byDistance = r.Metrics.RecallByDistance }) });
+                output.WriteJson(new { heldOut = held.ToString().ToLowerInvariant(), testQueries = result.TestQueries, models = Json(rows), byEvidence = evidenceRows.ToDictionary(kv => kv.Key, kv => Json(kv.Value)) });
                 return 0;
             }
 
             string what = held == HeldOutUnit.Nodes ? $"{result.TestQueries:N0} held-out nodes" : $"held-out pairs of {result.TestQueries:N0} queries";
             output.Out.WriteLine($"{parse.GetValue(hierarchy)}: {what}, {result.Text.Pairs:N0} (node, ancestor) pairs; recall@|S(q)| by distance (8 = 8+)");
-            var distances = result.Text.RecallByDistance.Keys.Order().ToArray();
-            output.Out.WriteLine($"{"model",-36}" + string.Concat(distances.Select(d => $"{"D" + d,7}")) + $"{"min",8}{"overall",9}");
-            foreach (var (name, metrics) in rows)
+            WriteTable(output.Out, rows);
+            foreach (var (evidence, models) in evidenceRows)
             {
-                output.Out.WriteLine($"{name,-36}" + string.Concat(distances.Select(d => string.Create(CultureInfo.InvariantCulture, $"{metrics.RecallByDistance.GetValueOrDefault(d) * 100,7:F1}")))
-                    + string.Create(CultureInfo.InvariantCulture, $"{metrics.Min * 100,8:F1}{metrics.Overall * 100,9:F1}"));
+                output.Out.WriteLine();
+                output.Out.WriteLine($"test pairs with evidence '{evidence}' ({models[0].Metrics.Pairs:N0} pairs)");
+                WriteTable(output.Out, models);
             }
 
             return 0;
         })));
         return command;
+    }
+
+    /// <summary>One row per model: recall by distance, min and overall, in percent.</summary>
+    private static void WriteTable(TextWriter writer, IReadOnlyList<(string Name, HierarchyRetrievalMetrics Metrics)> rows)
+    {
+        var distances = rows[0].Metrics.RecallByDistance.Keys.Order().ToArray();
+        writer.WriteLine($"{"model",-36}" + string.Concat(distances.Select(d => $"{"D" + d,7}")) + $"{"min",8}{"overall",9}");
+        foreach (var (name, metrics) in rows)
+        {
+            writer.WriteLine($"{name,-36}" + string.Concat(distances.Select(d => string.Create(CultureInfo.InvariantCulture, $"{metrics.RecallByDistance.GetValueOrDefault(d) * 100,7:F1}")))
+                + string.Create(CultureInfo.InvariantCulture, $"{metrics.Min * 100,8:F1}{metrics.Overall * 100,9:F1}"));
+        }
     }
 }
