@@ -1,5 +1,4 @@
 using HierRetrieval.Backbones;
-using HierRetrieval.Data.Esci;
 using HierRetrieval.Retrieval.Exact;
 using HierRetrieval.Runs.Shopping;
 using HierRetrieval.Runtime.Scoring;
@@ -15,28 +14,18 @@ namespace HierRetrieval.Runs.Tests;
 /// <summary>Shopping with heads over MiniLM on a small generated set: the recipes, the zero-shot baseline, and the saved zip.</summary>
 public class EsciBackboneTests
 {
-    private static readonly IReadOnlyList<ProductField> Fields = new EsciLoadOptions().ProductText;
-
-    private static (EsciDataset Train, EsciDataset Test) Data()
-    {
-        var (examples, products) = EsciGenerator.Generate(new EsciGeneratorOptions { Families = 6, TypesPerFamily = 3, ProductsPerType = 10, QueriesPerType = 6, JudgementsPerLabel = 4, Seed = 11 });
-        var exampleTable = new EsciTable<EsciExample>(examples, new EsciReadReport());
-        var productTable = new EsciTable<EsciProduct>(products, new EsciReadReport());
-        return (EsciDataset.Join(exampleTable, productTable, new EsciLoadOptions { Split = "train" }), EsciDataset.Join(exampleTable, productTable, new EsciLoadOptions { Split = "test" }));
-    }
-
     private static EsciTrainingOptions Options(EsciRecipe recipe) => EsciRecipeTests.Options(recipe) with
     {
         Backbone = PackagedSentenceEncoders.Get(PackagedSentenceEncoders.MiniLM),
         Heads = new BackboneTowerOptions { HiddenSize = 128 },
     };
 
-    private static EsciModel Train(EsciRecipe recipe) => EsciTrainer.Train(new MLContext(seed: 1), Data().Train, Fields, Options(recipe));
+    private static EsciModel Train(EsciRecipe recipe) => EsciTrainer.Train(new MLContext(seed: 1), EsciRecipeTests.Data().Train, EsciRecipeTests.Fields, Options(recipe));
 
     [Test]
     public void ExactThenSubstitute_OverMiniLM_RaisesSubstituteRecall_AndTrainingBeatsZeroShotOnExact()
     {
-        var (train, test) = Data();
+        var (train, test) = EsciRecipeTests.Data();
         var indexes = ExactIndexFactory.WithThreads(2);
         var exactOnly = Train(EsciRecipe.ExactOnly).Evaluate(test, 10, indexes);
         var exactThenSubstitute = Train(EsciRecipe.ExactThenSubstitute).Evaluate(test, 10, indexes);
@@ -57,9 +46,9 @@ public class EsciBackboneTests
     [Test]
     public void SavedBackboneModel_PerRowAndBulk_RetrieveTheSameProducts_AndRecordTheFields()
     {
-        var (train, test) = Data();
+        var (train, test) = EsciRecipeTests.Data();
         var options = Options(EsciRecipe.ExactOnly);
-        var model = EsciTrainer.Train(new MLContext(seed: 1), train, Fields, options with { FirstStage = options.FirstStage with { Steps = 100 } });
+        var model = EsciTrainer.Train(new MLContext(seed: 1), train, EsciRecipeTests.Fields, options with { FirstStage = options.FirstStage with { Steps = 100 } });
         using var folder = new TempFolder();
         string zip = Path.Combine(folder.Path, "shopping.zip");
         model.Save(new MLContext(seed: 1), zip, k: 5);
@@ -79,7 +68,7 @@ public class EsciBackboneTests
                 Assert.That(batched.IdsOf(q).ToArray().Select(row => scorer.Model.DocumentNames[row]), Is.EqualTo(perRow[q]), queries[q]);
             }
 
-            Assert.That(EsciModel.RecordedProductFields(scorer.Model), Is.EqualTo(Fields));
+            Assert.That(EsciModel.RecordedProductFields(scorer.Model), Is.EqualTo(EsciRecipeTests.Fields));
         });
     }
 }

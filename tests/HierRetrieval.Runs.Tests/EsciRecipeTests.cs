@@ -16,9 +16,9 @@ namespace HierRetrieval.Runs.Tests;
 
 public class EsciRecipeTests
 {
-    private static readonly IReadOnlyList<ProductField> Fields = new EsciLoadOptions().ProductText;
+    internal static readonly IReadOnlyList<ProductField> Fields = new EsciLoadOptions().ProductText;
 
-    private static (EsciDataset Train, EsciDataset Test) Data()
+    internal static (EsciDataset Train, EsciDataset Test) Data()
     {
         var (examples, products) = EsciGenerator.Generate(new EsciGeneratorOptions { Families = 6, TypesPerFamily = 3, ProductsPerType = 10, QueriesPerType = 6, JudgementsPerLabel = 4, Seed = 11 });
         var report = new EsciReadReport();
