@@ -125,7 +125,8 @@ public class PackagesTests
         Assert.That(examples, Has.Length.GreaterThanOrEqualTo(3));
         for (int i = 0; i < examples.Length; i++)
         {
-            string app = Consumer("WordNetPipeline", $"ReadmeExample{i}");
+            // An example over a packaged sentence encoder needs the HierRetrieval.Backbones package too.
+            string app = Consumer(examples[i].Contains("using HierRetrieval.Backbones;", StringComparison.Ordinal) ? "BackbonePipeline" : "WordNetPipeline", $"ReadmeExample{i}");
             File.WriteAllText(Path.Combine(app, "Program.cs"), examples[i]);
             DotnetProcess.Dotnet(app, "build", "-c", "Release", $"-p:HierRetrievalVersion={_version}");
         }
