@@ -74,4 +74,22 @@ public class EsciCommandTests
             Assert.That(File.ReadAllLines(Path.Combine(folder.Path, "esci.tsv")), Has.Length.EqualTo(1 + (15 * 5)));
         });
     }
+
+    [Test]
+    public void TrainWithABackboneWhoseZipCannotLoad_AndOut_IsRefusedBeforeTraining()
+    {
+        using var folder = new TempFolder();
+        Assert.That(Run("esci", "generate", "--out", folder.Path, "--families", "2", "--products-per-type", "2").Exit, Is.Zero);
+        var minilm = HierRetrieval.Backbones.PackagedSentenceEncoders.Get(HierRetrieval.Backbones.PackagedSentenceEncoders.MiniLM);
+        string encoder = Path.Combine(folder.Path, "other-vocabulary");
+        new Runtime.Text.Backbones.SentenceEncoderModel("other", minilm.OnnxModel, "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nlamp\n"u8.ToArray(), Export.Onnx.BackbonePooling.Mean, 256).SaveFolder(encoder);
+        var (exit, _, error) = Run("esci", "train", "--examples", Path.Combine(folder.Path, "shopping_queries_dataset_examples.parquet"),
+            "--products", Path.Combine(folder.Path, "shopping_queries_dataset_products.parquet"), "--backbone", encoder, "--out", Path.Combine(folder.Path, "run"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(error, Does.Contain("error: --out: other-vocabulary: a model zip cannot carry this encoder's tokenizer"));
+            Assert.That(Directory.Exists(Path.Combine(folder.Path, "run")), Is.False, "nothing trained, nothing written");
+        });
+    }
 }

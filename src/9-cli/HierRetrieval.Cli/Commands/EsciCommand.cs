@@ -7,6 +7,7 @@ using HierRetrieval.Runs.Outputs;
 using HierRetrieval.Runs.Shopping;
 using HierRetrieval.Runtime.Scoring;
 using HierRetrieval.Runtime.Shopping;
+using HierRetrieval.Runtime.Zips.Tokenization;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
@@ -189,6 +190,18 @@ internal static class EsciCommand
                     EarlyStopping = new EarlyStoppingCriterion { Metric = EarlyStoppingMetric.Min },
                 },
             };
+            if (options.Backbone is { } zipped && parse.GetValue(outFolder) is not null)
+            {
+                try
+                {
+                    _ = WordPieceTokenMappings.ContractFor(zipped);
+                }
+                catch (NotSupportedException e)
+                {
+                    throw new UserInputException($"--out: {e.Message}; train without --out, or with an encoder whose zip the runtime can load");
+                }
+            }
+
             EsciModel model;
             bool interactive = output.Interactive && !output.Json;
             using (var display = new TrainingDisplay(output.Error, interactive, Microsoft.Extensions.Logging.LogLevel.Information))
