@@ -176,9 +176,6 @@ public sealed class OnnxModelMetadata
     /// <summary>Kind of a retrieval model over a sentence encoder's embeddings (query head + documents + top-k, with the document head carried along).</summary>
     public const string BackboneRetrievalKind = "backbone-retrieval";
 
-    /// <summary>The value of <paramref name="key"/>, or null.</summary>
-    internal string? Find(string key) => _model.MetadataProps.FirstOrDefault(entry => entry.Key == key)?.Value;
-
     /// <summary>The text tower whose initializers start with <paramref name="prefix"/>.</summary>
     internal TextTowerWeights TextTower(string prefix)
     {
