@@ -43,8 +43,9 @@ public static class RetrievalModelZip
     /// <exception cref="InvalidDataException">The file is not a zip, or holds no backbone retrieval model of this library.</exception>
     public static (SentenceEncoderModel Encoder, ExportedBackboneRetrievalModel Model) ReadBackbone(string path)
     {
-        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.BackboneRetrievalKind);
-        var (encoder, encoderSource) = ReadOnnx(path, OnnxModelMetadata.SentenceEncoderKind);
+        var found = ReadOnnx(path, OnnxModelMetadata.BackboneRetrievalKind, OnnxModelMetadata.SentenceEncoderKind);
+        var (bytes, source) = Require(found, path, OnnxModelMetadata.BackboneRetrievalKind);
+        var (encoder, encoderSource) = Require(found, path, OnnxModelMetadata.SentenceEncoderKind);
         return (SentenceEncoderModel.FromPooledGraph(encoder, encoderSource), ExportedBackboneRetrievalModel.Read(bytes, source));
     }
 
@@ -52,23 +53,37 @@ public static class RetrievalModelZip
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a zip, or holds no retrieval model of this library.</exception>
     public static string ModelKind(string path) =>
-        ReadOnnx(path, OnnxModelMetadata.RetrievalKind, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind).Kind;
+        FirstKind(path, OnnxModelMetadata.RetrievalKind, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind);
 
     /// <summary>The kind of text model in the zip at <paramref name="path"/>: <see cref="OnnxModelMetadata.TextRetrievalKind"/> or <see cref="OnnxModelMetadata.BackboneRetrievalKind"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a zip, or holds no text model of this library.</exception>
     public static string TextModelKind(string path) =>
-        ReadOnnx(path, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind).Kind;
+        FirstKind(path, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind);
 
     /// <summary>The ONNX bytes of the entry whose model is of <paramref name="kind"/>, and where they came from.</summary>
-    private static (byte[] Bytes, string Source) ReadOnnx(string path, string kind)
+    private static (byte[] Bytes, string Source) ReadOnnx(string path, string kind) => Require(ReadOnnx(path, [kind]), path, kind);
+
+    /// <summary>The first of <paramref name="kinds"/> that the zip holds a model of.</summary>
+    private static string FirstKind(string path, params string[] kinds)
     {
-        var (bytes, source, _) = ReadOnnx(path, [kind]);
-        return (bytes, source);
+        var found = ReadOnnx(path, kinds);
+        return kinds.FirstOrDefault(found.ContainsKey) ?? throw NotFound(path, kinds);
     }
 
-    /// <summary>The ONNX bytes of the first entry whose model is of one of <paramref name="kinds"/>, where they came from, and the kind.</summary>
-    private static (byte[] Bytes, string Source, string Kind) ReadOnnx(string path, params string[] kinds)
+    /// <summary>The entry of <paramref name="kind"/> among <paramref name="found"/>.</summary>
+    /// <exception cref="InvalidDataException">The zip holds no model of that kind.</exception>
+    private static (byte[] Bytes, string Source) Require(Dictionary<string, (byte[] Bytes, string Source)> found, string path, string kind) =>
+        found.TryGetValue(kind, out var entry) ? entry : throw NotFound(path, kind);
+
+    private static InvalidDataException NotFound(string path, params string[] kinds) =>
+        new($"{path}: the zip holds no HierRetrieval '{string.Join("' or '", kinds)}' model (was it saved by this library?)");
+
+    /// <summary>
+    /// The ONNX bytes, and where they came from, of the first entry of each of <paramref name="kinds"/> that the zip
+    /// holds, in one pass over the zip (checked first against its CRC-32s); the pass stops when every kind is found.
+    /// </summary>
+    private static Dictionary<string, (byte[] Bytes, string Source)> ReadOnnx(string path, params string[] kinds)
     {
         if (!File.Exists(path))
         {
@@ -90,14 +105,21 @@ public static class RetrievalModelZip
             try
             {
                 Verify(archive, path);
+                var found = new Dictionary<string, (byte[] Bytes, string Source)>(StringComparer.Ordinal);
                 foreach (var entry in archive.Entries.Where(e => e.FullName.EndsWith("/OnnxModel", StringComparison.Ordinal)))
                 {
                     byte[] onnx = ReadPrefixed(entry, path);
                     if (OnnxModelMetadata.KindOf(onnx) is { } kind && kinds.Contains(kind))
                     {
-                        return (onnx, $"{path}:{entry.FullName}", kind);
+                        found.TryAdd(kind, (onnx, $"{path}:{entry.FullName}"));
+                        if (found.Count == kinds.Length)
+                        {
+                            break;
+                        }
                     }
                 }
+
+                return found;
             }
             catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
             {
@@ -105,8 +127,6 @@ public static class RetrievalModelZip
                 throw new InvalidDataException($"{path}: not a readable model zip ({e.Message})", e);
             }
         }
-
-        throw new InvalidDataException($"{path}: the zip holds no HierRetrieval '{string.Join("' or '", kinds)}' model (was it saved by this library?)");
     }
 
     /// <summary>
