@@ -42,10 +42,12 @@ public class EsciRecipeTests
 
     private static readonly Lazy<EsciMetrics> ExactOnly = new(() => Metrics(EsciRecipe.ExactOnly));
 
-    private static EsciMetrics Metrics(EsciRecipe recipe)
+    private static readonly Lazy<EsciMetrics> ExactThenSubstitute = new(() => Metrics(EsciRecipe.ExactThenSubstitute));
+
+    private static EsciMetrics Metrics(EsciRecipe recipe, double exactReplay = 0)
     {
         var (train, test) = Data();
-        return EsciTrainer.Train(new MLContext(seed: 1), train, Fields, Options(recipe)).Evaluate(test, k: 10, ExactIndexFactory.WithThreads(2));
+        return EsciTrainer.Train(new MLContext(seed: 1), train, Fields, Options(recipe) with { ExactReplay = exactReplay }).Evaluate(test, k: 10, ExactIndexFactory.WithThreads(2));
     }
 
     /// <summary>
@@ -55,7 +57,7 @@ public class EsciRecipeTests
     [Test]
     public void ExactThenSubstitute_RaisesSubstituteRecall_OverExactOnly()
     {
-        var exactThenSubstitute = Metrics(EsciRecipe.ExactThenSubstitute);
+        var exactThenSubstitute = ExactThenSubstitute.Value;
         TestContext.Out.WriteLine($"exact-only {ExactOnly.Value}\nexact-then-substitute {exactThenSubstitute}");
         Assert.Multiple(() =>
         {
@@ -71,6 +73,32 @@ public class EsciRecipeTests
         var mix = Metrics(EsciRecipe.Mix);
         TestContext.Out.WriteLine($"exact-only {ExactOnly.Value}\nmix {mix}");
         Assert.That(mix.SubstituteRecall, Is.GreaterThan(ExactOnly.Value.SubstituteRecall + 0.2));
+    }
+
+    /// <summary>
+    /// A Substitute stage of Substitute pairs only moves queries away from their own type; replaying half of each
+    /// batch from all judgements holds them there, so more Exact recall survives while substitutes are still found.
+    /// </summary>
+    [Test]
+    public void ExactReplay_InTheSubstituteStage_KeepsMoreExactRecall_AndStillFindsSubstitutes()
+    {
+        var replayed = Metrics(EsciRecipe.ExactThenSubstitute, exactReplay: 0.5);
+        TestContext.Out.WriteLine($"exact-only {ExactOnly.Value}\nexact-then-substitute {ExactThenSubstitute.Value}\nwith replay {replayed}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(replayed.ExactRecall, Is.GreaterThan(ExactThenSubstitute.Value.ExactRecall + 0.05));
+            Assert.That(replayed.SubstituteRecall, Is.GreaterThan(ExactOnly.Value.SubstituteRecall + 0.2));
+        });
+    }
+
+    [TestCase(EsciRecipe.Mix, 0.5)]
+    [TestCase(EsciRecipe.ExactThenSubstitute, 1.0)]
+    [TestCase(EsciRecipe.ExactThenSubstitute, -0.1)]
+    public void ExactReplay_OutsideItsRangeOrWithoutASubstituteStage_IsRefused(EsciRecipe recipe, double exactReplay)
+    {
+        var (train, _) = Data();
+        var e = Assert.Throws<ArgumentException>(() => EsciTrainer.Train(new MLContext(seed: 1), train, Fields, Options(recipe) with { ExactReplay = exactReplay }));
+        Assert.That(e!.ParamName, Is.EqualTo(nameof(EsciTrainingOptions.ExactReplay)));
     }
 
     private sealed class QueryRow

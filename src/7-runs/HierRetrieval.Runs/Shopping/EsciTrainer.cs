@@ -32,12 +32,37 @@ public sealed record EsciTrainingOptions
     /// <summary>The Substitute stage of <see cref="EsciRecipe.ExactThenSubstitute"/>.</summary>
     public StageOptions SubstituteStage { get; init; } = TrainingRecipes.Finetune with { LearningRate = 3e-6 };
 
+    /// <summary>
+    /// Fraction of each Substitute-stage batch replayed from every training judgement, Exact ones included, so that the
+    /// stage also holds queries near their own type; the rest are Substitute pairs. 0 (the default) is the recipe as
+    /// specified: Substitute pairs only. Below 1; <see cref="EsciRecipe.ExactThenSubstitute"/> only.
+    /// </summary>
+    public double ExactReplay { get; init; }
+
     /// <summary>The trainer settings this recipe runs with.</summary>
-    internal DualEncoderTrainerOptions RecipeTrainer => Trainer with
+    /// <exception cref="ArgumentException"><see cref="ExactReplay"/> is outside [0, 1), or set for a one-stage recipe.</exception>
+    internal DualEncoderTrainerOptions RecipeTrainer
     {
-        Stages = TrainingRecipes.Create(Recipe == EsciRecipe.ExactThenSubstitute ? TrainingRecipe.NearThenFar : TrainingRecipe.Standard, FirstStage, SubstituteStage),
-        FarThreshold = EsciTrainer.SubstituteDistance,
-    };
+        get
+        {
+            if (ExactReplay is not (>= 0 and < 1))
+            {
+                throw new ArgumentException($"ExactReplay must be at least 0 and below 1 (got {ExactReplay})", nameof(ExactReplay));
+            }
+
+            if (ExactReplay > 0 && Recipe != EsciRecipe.ExactThenSubstitute)
+            {
+                throw new ArgumentException($"ExactReplay replays Exact pairs in the Substitute stage, which only exact-then-substitute has (the recipe is {Recipe})", nameof(ExactReplay));
+            }
+
+            var stages = TrainingRecipes.Create(Recipe == EsciRecipe.ExactThenSubstitute ? TrainingRecipe.NearThenFar : TrainingRecipe.Standard, FirstStage, SubstituteStage);
+            return Trainer with
+            {
+                Stages = ExactReplay > 0 ? [stages[0], stages[1] with { Pairs = StagePairs.Rebalanced, FarFraction = 1 - ExactReplay }] : stages,
+                FarThreshold = EsciTrainer.SubstituteDistance,
+            };
+        }
+    }
 
     /// <summary>The text towers' shape.</summary>
     public TextTowerOptions Towers { get; init; } = new();

@@ -151,6 +151,10 @@ internal static class EsciCommand
         var finetuneSteps = CommonOptions.AtLeast("--finetune-steps", 1, "Steps of the Substitute stage.", 500);
         var finetuneLearningRate = CommonOptions.Positive("--finetune-lr", "Learning rate of the Substitute stage.", 3e-4);
         var finetuneTemperature = CommonOptions.Positive("--finetune-temperature", "Temperature of the Substitute stage (logits = T x cosine).", 100);
+        var exactReplay = CommonOptions.Require(
+            new Option<double>("--exact-replay") { Description = "Fraction of each Substitute-stage batch replayed from all training judgements, Exact ones included (exact-then-substitute; 0: Substitute pairs only).", DefaultValueFactory = _ => 0 },
+            v => v is >= 0 and < 1,
+            v => $"--exact-replay must be at least 0 and below 1, got {v}");
         var shared = new Option<bool>("--shared-towers") { Description = "One tower for queries and products (shared weights)." };
         var k = CommonOptions.AtLeast("--k", 1, "Products retrieved per test query.", 10);
         var seed = CommonOptions.Seed("initial values and batches");
@@ -161,7 +165,7 @@ internal static class EsciCommand
         var outFolder = new Option<string?>("--out") { Description = "Folder for model.zip: the trained text model (ML.NET zip; `hierret score --examples ... --products ...` reads it).", HelpName = "dir" };
         var command = new Command("train", "Train text towers (from scratch, or heads over a pretrained sentence encoder) on the train split's Exact and Substitute judgements and report recall@k by label and NDCG on the test split (with a backbone, its zero-shot figures too).")
         {
-            examples, products, recipe, locale, small, fields, dimension, hidden, backbone, headHidden, embeddingCache, steps, finetuneSteps, finetuneLearningRate, finetuneTemperature, shared, k, seed, threads, outFolder, json,
+            examples, products, recipe, locale, small, fields, dimension, hidden, backbone, headHidden, embeddingCache, steps, finetuneSteps, finetuneLearningRate, finetuneTemperature, exactReplay, shared, k, seed, threads, outFolder, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -172,9 +176,15 @@ internal static class EsciCommand
             var train = EsciDataset.Join(examplesTable, productsTable, load with { Split = "train" });
             var test = EsciDataset.Join(examplesTable, productsTable, load with { Split = "test" });
 
+            if (parse.GetValue(exactReplay) > 0 && Recipes[parse.GetValue(recipe)!] != EsciRecipe.ExactThenSubstitute)
+            {
+                throw new UserInputException($"--exact-replay: only exact-then-substitute has a Substitute stage to replay Exact pairs in (--recipe is {parse.GetValue(recipe)})");
+            }
+
             var options = new EsciTrainingOptions
             {
                 Recipe = Recipes[parse.GetValue(recipe)!],
+                ExactReplay = parse.GetValue(exactReplay),
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
                 Backbone = CommonOptions.ResolveBackbone(parse.GetValue(backbone)!),
                 Heads = new BackboneTowerOptions { HiddenSize = parse.GetValue(headHidden) },
