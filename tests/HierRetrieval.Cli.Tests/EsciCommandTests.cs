@@ -92,4 +92,19 @@ public class EsciCommandTests
             Assert.That(Directory.Exists(Path.Combine(folder.Path, "run")), Is.False, "nothing trained, nothing written");
         });
     }
+
+    [TestCase("mix", "0.5", "--exact-replay: only exact-then-substitute has a Substitute stage to replay Exact pairs in (--recipe is mix)")]
+    [TestCase("exact-then-substitute", "1", "--exact-replay must be at least 0 and below 1, got 1")]
+    public void ExactReplay_WithoutASubstituteStageOrOutOfRange_IsRefused(string recipe, string replay, string message)
+    {
+        using var folder = new TempFolder();
+        Assert.That(Run("esci", "generate", "--out", folder.Path, "--families", "2", "--products-per-type", "2").Exit, Is.Zero);
+        var (exit, _, error) = Run("esci", "train", "--examples", Path.Combine(folder.Path, "shopping_queries_dataset_examples.parquet"),
+            "--products", Path.Combine(folder.Path, "shopping_queries_dataset_products.parquet"), "--recipe", recipe, "--exact-replay", replay);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(error, Does.Contain(message));
+        });
+    }
 }
