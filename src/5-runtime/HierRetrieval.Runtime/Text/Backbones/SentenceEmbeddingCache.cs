@@ -94,25 +94,53 @@ public sealed class SentenceEmbeddingCache
 
     private static UInt128 KeyOf(string text) => XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(text));
 
-    /// <summary>The cached rows: a key -> row index map over one growing value list.</summary>
-    private sealed class Store(int dimension)
+    /// <summary>
+    /// The cached rows: a key -> row index map over one value array, adopted as read from the file and grown by
+    /// doubling only when new rows arrive (a cache of a whole corpus is held once, not copied row by row).
+    /// </summary>
+    private sealed class Store
     {
-        public int Dimension { get; } = dimension;
+        private UInt128[] _keys;
+        private float[] _values;
+
+        public Store(int dimension, UInt128[]? keys = null, float[]? values = null)
+        {
+            Dimension = dimension;
+            _keys = keys ?? [];
+            _values = values ?? [];
+            Count = _keys.Length;
+            for (int i = 0; i < Count; i++)
+            {
+                Rows[_keys[i]] = i;
+            }
+        }
+
+        public int Dimension { get; }
+
+        public int Count { get; private set; }
 
         public Dictionary<UInt128, int> Rows { get; } = [];
 
-        public List<UInt128> Keys { get; } = [];
+        public ReadOnlySpan<UInt128> Keys => _keys.AsSpan(0, Count);
 
-        public List<float> Values { get; } = [];
+        public ReadOnlySpan<float> Values => _values.AsSpan(0, Count * Dimension);
 
         public void Add(UInt128 key, ReadOnlySpan<float> row)
         {
-            Rows[key] = Keys.Count;
-            Keys.Add(key);
-            Values.AddRange(row);
+            if (Count == _keys.Length)
+            {
+                int capacity = Math.Max(1024, Count * 2);
+                Array.Resize(ref _keys, capacity);
+                Array.Resize(ref _values, capacity * Dimension);
+            }
+
+            Rows[key] = Count;
+            _keys[Count] = key;
+            row.CopyTo(_values.AsSpan(Count * Dimension, Dimension));
+            Count++;
         }
 
-        public ReadOnlySpan<float> Row(UInt128 key) => CollectionsMarshal.AsSpan(Values).Slice(Rows[key] * Dimension, Dimension);
+        public ReadOnlySpan<float> Row(UInt128 key) => _values.AsSpan(Rows[key] * Dimension, Dimension);
     }
 
     private static void Write(string path, Store store) => ChecksummedFile.Write(path, stream =>
@@ -120,9 +148,9 @@ public sealed class SentenceEmbeddingCache
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
         writer.Write(store.Dimension);
-        writer.Write(store.Keys.Count);
-        writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(store.Keys)));
-        writer.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(store.Values)));
+        writer.Write(store.Count);
+        writer.Write(MemoryMarshal.AsBytes(store.Keys));
+        writer.Write(MemoryMarshal.AsBytes(store.Values));
     });
 
     private static Store Read(string path, int dimension)
@@ -145,12 +173,6 @@ public sealed class SentenceEmbeddingCache
         var values = new float[(long)count * dimension];
         stream.ReadExactly(MemoryMarshal.AsBytes(keys.AsSpan()));
         stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-        var store = new Store(dimension);
-        for (int i = 0; i < count; i++)
-        {
-            store.Add(keys[i], values.AsSpan(i * dimension, dimension));
-        }
-
-        return store;
+        return new Store(dimension, keys, values);
     }
 }
