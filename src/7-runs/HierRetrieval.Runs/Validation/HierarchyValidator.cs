@@ -8,13 +8,15 @@ namespace HierRetrieval.Runs.Validation;
 
 /// <summary>
 /// The trainer's validator for a hierarchy: recall@|S(q)| by distance of a seeded sample of the validation
-/// queries, computed by <see cref="HierarchyEvaluator"/> against the matches training knows.
+/// queries, computed by <see cref="HierarchyEvaluator"/> against the matches training knows; min recall over the
+/// distances from <see cref="ValidationOptions.MinFromDistance"/> (all of them when none of those is validated).
 /// </summary>
 public sealed class HierarchyValidator : ITrainingValidator
 {
     private readonly TransitiveClosure _closure;
     private readonly PairSet _pairs;
     private readonly HierarchyEvaluator _evaluator;
+    private readonly int _minFromDistance;
 
     /// <summary>Samples the validation queries once; every point evaluates the same ones.</summary>
     /// <param name="closure">The matches that define each query's match set.</param>
@@ -27,8 +29,9 @@ public sealed class HierarchyValidator : ITrainingValidator
         options.Validate();
         _closure = closure;
         _pairs = validation.SampleQueries(options.Queries, seed);
+        _minFromDistance = options.MinFromDistance;
         _evaluator = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = threads, DistanceBucketCap = options.DistanceCap });
-        Description = $"{_pairs.Count} pairs of {_pairs.Queries().Length} queries out of {validation.Count} pairs, distance cap {options.DistanceCap?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}";
+        Description = $"{_pairs.Count} pairs of {_pairs.Queries().Length} queries out of {validation.Count} pairs, distance cap {options.DistanceCap?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, min from distance {options.MinFromDistance}";
     }
 
     /// <inheritdoc />
@@ -42,6 +45,8 @@ public sealed class HierarchyValidator : ITrainingValidator
     public ValidationResult Validate(NodeEmbeddings embeddings, CancellationToken cancellationToken)
     {
         var metrics = _evaluator.Evaluate(_closure, embeddings, _pairs, cancellationToken: cancellationToken);
-        return new ValidationResult(metrics.Overall, metrics.Min, metrics.MinDistance, metrics.RecallByDistance);
+        var counted = metrics.RecallByDistance.Where(kv => kv.Key >= _minFromDistance).ToArray();
+        var (minDistance, min) = counted.Length > 0 ? counted.MinBy(kv => kv.Value) : KeyValuePair.Create(metrics.MinDistance, metrics.Min);
+        return new ValidationResult(metrics.Overall, min, minDistance, metrics.RecallByDistance);
     }
 }

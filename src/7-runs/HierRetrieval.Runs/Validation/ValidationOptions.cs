@@ -12,12 +12,23 @@ public sealed record ValidationOptions
     /// </summary>
     public int? DistanceCap { get; init; } = 8;
 
+    /// <summary>
+    /// Min recall, which the min and weighted early-stopping criteria read, is taken over the distances from this one:
+    /// 0 counts the self pair, 1 leaves it out as the paper's Min (D1..D8) does.
+    /// </summary>
+    public int MinFromDistance { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
         if (Queries < 0)
         {
             throw new ArgumentException($"{nameof(Queries)} must be 0 or more (got {Queries})", nameof(Queries));
+        }
+
+        if (MinFromDistance < 0)
+        {
+            throw new ArgumentException($"{nameof(MinFromDistance)} must be 0 or more (got {MinFromDistance})", nameof(MinFromDistance));
         }
 
         if (DistanceCap is < 1)

@@ -33,7 +33,7 @@ internal static class TrainCommand
         recipe.AcceptOnlyFromAmong([.. TrainingRecipes.Names.Keys]);
         var protocol = new Option<string?>("--protocol")
         {
-            Description = "A reporting protocol (docs/results-wordnet.md) whose settings become the defaults of --validation-fraction, --test-fraction, --no-mask, --finetune-lr, --early-stopping and --mask-source; options given explicitly still win. Recorded in run.json.",
+            Description = "A reporting protocol (docs/results-wordnet.md) whose settings become the defaults of --validation-fraction, --test-fraction, --no-mask, --finetune-lr, --early-stopping, --mask-source and --validation-min-from; options given explicitly still win. Recorded in run.json.",
             HelpName = string.Join('|', TrainingProtocols.Names.Keys),
         };
         protocol.AcceptOnlyFromAmong([.. TrainingProtocols.Names.Keys]);
@@ -62,6 +62,7 @@ internal static class TrainCommand
         var finetuneValidateEvery = CommonOptions.AtLeast("--finetune-validate-every", 1, "Steps between validation points in finetuning.", FinetuneDefaults.ValidationInterval);
         var validationQueries = CommonOptions.AtLeast("--validation-queries", 0, "Validation queries per point (0 = all).", ValidationDefaults.Queries);
         var validationCap = CommonOptions.AtLeast("--validation-cap", 0, "Validation pairs at this distance or more share one bucket (0 = no cap).", ValidationDefaults.DistanceCap ?? 0);
+        var validationMinFrom = CommonOptions.AtLeast("--validation-min-from", 0, "Min recall in validation counts the distances from this one (0: the self pair too; 1: D1.. as the paper's Min).", ValidationDefaults.MinFromDistance);
         var criterion = new Option<EarlyStoppingMetric>("--early-stopping") { Description = "Validation score that keeps the best finetuning checkpoint.", DefaultValueFactory = _ => FinetuneDefaults.EarlyStopping.Metric };
         var minWeight = UnitInterval("--min-weight", "Weight of min recall in the weighted criterion.", FinetuneDefaults.EarlyStopping.MinWeight);
         var topK = CommonOptions.AtLeast("--top-k", 1, $"Documents per query that the ML.NET model in {RunFolder.ModelZip} retrieves.", defaultValue: 10);
@@ -76,7 +77,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a dual encoder on a hierarchy with a recipe; write the model, checkpoint, training curve and manifest to --out and print the test-split report. Run the same command again to resume a stopped run.")
         {
             hierarchy, dimension, recipe, protocol, from, outFolder, seed, steps, finetuneSteps, threshold, batchSize, negatives, neighbourNegatives, learningRate, finetuneLearningRate,
-            temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, maskSource, validateEvery, finetuneValidateEvery, validationQueries, validationCap, criterion, minWeight, patience,
+            temperature, finetuneTemperature, farFraction, noMask, noFinetuneMask, maskSource, validateEvery, finetuneValidateEvery, validationQueries, validationCap, validationMinFrom, criterion, minWeight, patience,
             validationFraction, testFraction, nearFraction, topK, device, threads, json,
         };
         command.Add(evaluation.K);
@@ -152,7 +153,12 @@ internal static class TrainCommand
             var runOptions = new TrainingRunOptions
             {
                 Trainer = options,
-                Validation = new ValidationOptions { Queries = parse.GetValue(validationQueries), DistanceCap = parse.GetValue(validationCap) is int cap and > 0 ? cap : null },
+                Validation = new ValidationOptions
+                {
+                    Queries = parse.GetValue(validationQueries),
+                    DistanceCap = parse.GetValue(validationCap) is int cap and > 0 ? cap : null,
+                    MinFromDistance = Setting(validationMinFrom, p => p.ValidationMinFromDistance),
+                },
                 Recipe = recipeName,
                 Protocol = protocolName,
                 OutputFolder = folder,
