@@ -95,10 +95,9 @@ public class EsciCommandTests
 
     [TestCase("mix", "0.5", "--exact-replay: only exact-then-substitute has a Substitute stage to replay Exact pairs in (--recipe is mix)")]
     [TestCase("exact-then-substitute", "1", "--exact-replay must be at least 0 and below 1, got 1")]
-    public void ExactReplay_WithoutASubstituteStageOrOutOfRange_IsRefused(string recipe, string replay, string message)
+    public void ExactReplay_WithoutASubstituteStageOrOutOfRange_IsRefusedBeforeTheFilesAreRead(string recipe, string replay, string message)
     {
-        using var folder = new TempFolder();
-        Assert.That(Run("esci", "generate", "--out", folder.Path, "--families", "2", "--products-per-type", "2").Exit, Is.Zero);
+        using var folder = new TempFolder();   // empty: the refusal comes before the (missing) tables are opened
         var (exit, _, error) = Run("esci", "train", "--examples", Path.Combine(folder.Path, "shopping_queries_dataset_examples.parquet"),
             "--products", Path.Combine(folder.Path, "shopping_queries_dataset_products.parquet"), "--recipe", recipe, "--exact-replay", replay);
         Assert.Multiple(() =>

@@ -169,17 +169,18 @@ internal static class EsciCommand
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
+            // Checked before the tables are read: a wrong combination fails at once.
+            if (parse.GetValue(exactReplay) > 0 && Recipes[parse.GetValue(recipe)!] != EsciRecipe.ExactThenSubstitute)
+            {
+                throw new UserInputException($"--exact-replay: only exact-then-substitute has a Substitute stage to replay Exact pairs in (--recipe is {parse.GetValue(recipe)})");
+            }
+
             var productFields = ParseFields(parse.GetValue(fields)!)!;
             var load = new EsciLoadOptions { Locale = parse.GetValue(locale), SmallVersion = parse.GetValue(small), ProductText = productFields };
             var examplesTable = EsciFiles.ReadExamplesAsync(parse.GetValue(examples)!, cancellationToken).GetAwaiter().GetResult();
             var productsTable = EsciFiles.ReadProductsAsync(parse.GetValue(products)!, cancellationToken).GetAwaiter().GetResult();
             var train = EsciDataset.Join(examplesTable, productsTable, load with { Split = "train" });
             var test = EsciDataset.Join(examplesTable, productsTable, load with { Split = "test" });
-
-            if (parse.GetValue(exactReplay) > 0 && Recipes[parse.GetValue(recipe)!] != EsciRecipe.ExactThenSubstitute)
-            {
-                throw new UserInputException($"--exact-replay: only exact-then-substitute has a Substitute stage to replay Exact pairs in (--recipe is {parse.GetValue(recipe)})");
-            }
 
             var options = new EsciTrainingOptions
             {
