@@ -54,7 +54,7 @@ public sealed class HierarchyEvaluator
         var results = new QueryResult[groups.Length];
         int batch = _options.QueryBatchSize;
         float[] scores = new float[(long)Math.Min(batch, groups.Length) * n];
-        using var stamps = new ThreadLocal<int[]>(() => new int[n]);
+        using var scratch = new ThreadLocal<RankScratch>(() => new RankScratch(n));
         for (int start = 0; start < groups.Length; start += batch)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -63,7 +63,7 @@ public sealed class HierarchyEvaluator
             index.ComputeScores(embeddings.Queries.SelectRows(queryNodes).Values, scores, cancellationToken);
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancellationToken };
             Parallel.For(0, count, parallel, i =>
-                results[start + i] = RankQuery(closure, groups[start + i], pairs, scores.AsSpan(i * n, n), stamps.Value!, start + i + 1));
+                results[start + i] = RankQuery(closure, groups[start + i], pairs, scores.AsSpan(i * n, n), scratch.Value!, start + i + 1));
             progress?.Report((start + count, groups.Length));
         }
 
@@ -92,11 +92,12 @@ public sealed class HierarchyEvaluator
     /// <summary>
     /// Ranks one query's evaluated documents R against all others in one pass: documents scoring at least the lowest
     /// score in R are located among R (sorted best first) by binary search, counted as other matches or non-matches.
-    /// <paramref name="stamp"/> is the thread's scratch array: after marking, stamp[d] == mark means d is another
-    /// match of q and stamp[d] == -mark means d is evaluated (marks are unique per query, so nothing is cleared).
+    /// <paramref name="scratch"/> is the thread's: after marking, stamp[d] == mark means d is another match of q and
+    /// stamp[d] == -mark means d is evaluated (marks are unique per query, so nothing is cleared).
     /// </summary>
-    private QueryResult RankQuery(TransitiveClosure closure, QueryGroup group, PairSet pairs, ReadOnlySpan<float> scores, int[] stamp, int mark)
+    private QueryResult RankQuery(TransitiveClosure closure, QueryGroup group, PairSet pairs, ReadOnlySpan<float> scores, RankScratch scratch, int mark)
     {
+        int[] stamp = scratch.Stamps;
         int q = group.Query;
         stamp[q] = mark;
         foreach (int a in closure.AncestorsOf(q))
@@ -120,7 +121,7 @@ public sealed class HierarchyEvaluator
         int[] otherMatchesAbove = new int[r + 1];
         int[] nonMatchesAbove = new int[r + 1];
         float floor = evaluated[^1].Score;
-        foreach (int doc in IndexesAtLeast(scores, floor))
+        foreach (int doc in IndexesAtLeast(scores, floor, scratch.Candidates))
         {
             if (stamp[doc] == -mark)
             {
@@ -167,10 +168,13 @@ public sealed class HierarchyEvaluator
     /// <summary>Whether document a ranks above document b: a higher score, or an equal score and a lower id.</summary>
     private static bool Above(ReadOnlySpan<float> scores, int a, int b) => scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
 
-    /// <summary>Indexes of all scores >= <paramref name="floor"/>, found with SIMD comparisons.</summary>
-    private static List<int> IndexesAtLeast(ReadOnlySpan<float> scores, float floor)
+    /// <summary>
+    /// Indexes of all scores >= <paramref name="floor"/>, found with SIMD comparisons and written to the front of
+    /// <paramref name="found"/> (one slot per score, so a weak model that lets most documents through allocates nothing).
+    /// </summary>
+    private static ReadOnlySpan<int> IndexesAtLeast(ReadOnlySpan<float> scores, float floor, int[] found)
     {
-        var found = new List<int>();
+        int count = 0;
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -180,7 +184,7 @@ public sealed class HierarchyEvaluator
                 uint bits = Vector256.GreaterThanOrEqual(Vector256.Create(scores.Slice(i, Vector256<float>.Count)), threshold).ExtractMostSignificantBits();
                 while (bits != 0)
                 {
-                    found.Add(i + System.Numerics.BitOperations.TrailingZeroCount(bits));
+                    found[count++] = i + System.Numerics.BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
                 }
             }
@@ -190,11 +194,11 @@ public sealed class HierarchyEvaluator
         {
             if (scores[i] >= floor)
             {
-                found.Add(i);
+                found[count++] = i;
             }
         }
 
-        return found;
+        return found.AsSpan(0, count);
     }
 
     private int Bucket(int distance) => _options.DistanceBucketCap is int cap ? Math.Min(distance, cap) : distance;
@@ -232,6 +236,14 @@ public sealed class HierarchyEvaluator
     }
 
     private readonly record struct QueryGroup(int Query, int Start, int Count);
+
+    /// <summary>A thread's working arrays, one slot per document: match stamps and the documents above a query's floor.</summary>
+    private sealed class RankScratch(int documents)
+    {
+        public int[] Stamps { get; } = new int[documents];
+
+        public int[] Candidates { get; } = new int[documents];
+    }
 
     private readonly record struct QueryResult((int Bucket, bool Retrieved)[] Pairs, int HitsAtK, double AveragePrecision, double RankSum);
 }
