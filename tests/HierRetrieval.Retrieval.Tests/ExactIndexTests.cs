@@ -148,6 +148,29 @@ public class ExactIndexTests
     }
 
     [Test]
+    public void Add_InChunksAcrossPanels_ScoresAsOneIndex()
+    {
+        var docs = RandomUnitRows(145, 17, seed: 3);
+        var queries = RandomUnitRows(9, 17, seed: 4);
+        using var whole = new ExactIndex(docs);
+        using var chunked = new ExactIndex(17);
+        int added = 0;
+        foreach (int rows in new[] { 1, 5, 37, 100, 2 })
+        {
+            chunked.Add(docs.Values.Slice(added * 17, rows * 17));
+            added += rows;
+        }
+
+        float[] expected = new float[9 * 145], actual = new float[9 * 145];
+        whole.ComputeScores(queries.Values, expected);
+        chunked.ComputeScores(queries.Values, actual);
+
+        Assert.That(chunked.Count, Is.EqualTo(145));
+        Assert.That(actual, Is.EqualTo(expected));
+        Assert.That(chunked.Search(queries.Values, 5).IdsOf(8).ToArray(), Is.EqualTo(whole.Search(queries.Values, 5).IdsOf(8).ToArray()));
+    }
+
+    [Test]
     public void Add_BadInput_ThrowsWithReason()
     {
         using var index = new ExactIndex(3);

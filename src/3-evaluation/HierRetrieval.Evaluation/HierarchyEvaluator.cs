@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Intrinsics;
 using HierRetrieval.Data.Hierarchies;
 using HierRetrieval.Data.Pairs;
@@ -53,18 +54,27 @@ public sealed class HierarchyEvaluator
         using var index = (_options.ScoreRows ?? ExactIndexFactory.WithThreads(_options.Threads)).CreateScoreMatrix(embeddings.Documents);
         var results = new QueryResult[groups.Length];
         int batch = _options.QueryBatchSize;
-        float[] scores = new float[(long)Math.Min(batch, groups.Length) * n];
-        using var scratch = new ThreadLocal<RankScratch>(() => new RankScratch(n));
-        for (int start = 0; start < groups.Length; start += batch)
+        // Rented: validation evaluates every few hundred steps, and a fresh batch of scores each time (tens of MB on
+        // large hierarchies) would pile up on the large-object heap between full collections.
+        float[] scores = ArrayPool<float>.Shared.Rent(checked(Math.Min(batch, groups.Length) * n));
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            int count = Math.Min(batch, groups.Length - start);
-            int[] queryNodes = [.. groups.Skip(start).Take(count).Select(g => g.Query)];
-            index.ComputeScores(embeddings.Queries.SelectRows(queryNodes).Values, scores, cancellationToken);
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancellationToken };
-            Parallel.For(0, count, parallel, i =>
-                results[start + i] = RankQuery(closure, groups[start + i], pairs, scores.AsSpan(i * n, n), scratch.Value!, start + i + 1));
-            progress?.Report((start + count, groups.Length));
+            using var scratch = new ThreadLocal<RankScratch>(() => new RankScratch(n));
+            for (int start = 0; start < groups.Length; start += batch)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int count = Math.Min(batch, groups.Length - start);
+                int[] queryNodes = [.. groups.Skip(start).Take(count).Select(g => g.Query)];
+                index.ComputeScores(embeddings.Queries.SelectRows(queryNodes).Values, scores, cancellationToken);
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads, CancellationToken = cancellationToken };
+                Parallel.For(0, count, parallel, i =>
+                    results[start + i] = RankQuery(closure, groups[start + i], pairs, scores.AsSpan(i * n, n), scratch.Value!, start + i + 1));
+                progress?.Report((start + count, groups.Length));
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scores);
         }
 
         return Summarize(results, pairs);

@@ -11,8 +11,8 @@ namespace HierRetrieval.Retrieval.Exact;
 public sealed class ExactIndex : IVectorIndex, IScoreMatrix
 {
     private readonly ExactIndexOptions _options;
-    private readonly List<float> _documents = [];
-    private float[]? _packed;
+    // Documents are held only in the kernel's panel layout; capacity grows by doubling, unused lanes stay zero.
+    private float[] _packed = [];
 
     /// <summary>An empty index for vectors of length <paramref name="dimension"/>.</summary>
     public ExactIndex(int dimension, ExactIndexOptions? options = null)
@@ -38,11 +38,20 @@ public sealed class ExactIndex : IVectorIndex, IScoreMatrix
     /// <exception cref="ArgumentException">The length is not a multiple of the dimension, or a value is not finite.</exception>
     public void Add(ReadOnlySpan<float> vectors)
     {
-        CheckRows(vectors, "documents");
-        _documents.AddRange(vectors);
+        int rows = CheckRows(vectors, "documents");
+        long needed = (long)PanelsFor(Count + rows) * ScoreKernel.PanelWidth * Dimension;
+        if (needed > Array.MaxLength)
+        {
+            throw new InvalidOperationException($"{Count + rows} documents of dimension {Dimension} are more than one exact index can hold");
+        }
 
-        Count += vectors.Length / Dimension;
-        _packed = null;
+        if (needed > _packed.Length)
+        {
+            Array.Resize(ref _packed, (int)Math.Min(Math.Max(needed, 2L * _packed.Length), Array.MaxLength));
+        }
+
+        ScoreKernel.PackInto(vectors, rows, Dimension, _packed, Count);
+        Count += rows;
     }
 
     /// <inheritdoc />
@@ -53,7 +62,7 @@ public sealed class ExactIndex : IVectorIndex, IScoreMatrix
         int kept = Math.Min(k, Count);
         var plan = Plan(queryCount);
         var heaps = new TopKHeaps[plan.Blocks * plan.Shards];
-        float[] packed = Packed();
+        float[] packed = _packed;
         float[] queryValues = queries.ToArray();
         RunParallel(plan, cancellationToken, (block, shard) =>
         {
@@ -99,7 +108,7 @@ public sealed class ExactIndex : IVectorIndex, IScoreMatrix
         }
 
         var plan = Plan(queryCount);
-        float[] packed = Packed();
+        float[] packed = _packed;
         float[] queryValues = queries.ToArray();
         RunParallel(plan, cancellationToken, (block, shard) =>
         {
@@ -115,7 +124,7 @@ public sealed class ExactIndex : IVectorIndex, IScoreMatrix
     {
     }
 
-    private float[] Packed() => _packed ??= ScoreKernel.Pack(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_documents), Count, Dimension);
+    private static int PanelsFor(int documents) => (documents + ScoreKernel.PanelWidth - 1) / ScoreKernel.PanelWidth;
 
     private int CheckRows(ReadOnlySpan<float> values, string what)
     {
@@ -146,7 +155,7 @@ public sealed class ExactIndex : IVectorIndex, IScoreMatrix
 
     private SearchPlan Plan(int queryCount)
     {
-        int panels = (Count + ScoreKernel.PanelWidth - 1) / ScoreKernel.PanelWidth;
+        int panels = PanelsFor(Count);
         int blockSize = _options.QueryBlockSize > 0 ? _options.QueryBlockSize : Math.Clamp(65536 / Dimension, ScoreKernel.TileRows, 4096);
         int perThread = (queryCount + _options.Threads - 1) / _options.Threads;
         blockSize = Math.Max(ScoreKernel.TileRows, Math.Min(blockSize, RoundUp(perThread, ScoreKernel.TileRows)));

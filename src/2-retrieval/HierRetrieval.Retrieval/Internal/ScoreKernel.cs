@@ -37,24 +37,24 @@ internal static class ScoreKernel
     /// <summary>Documents per panel on this machine.</summary>
     public static int PanelWidth => VectorWidth * PanelVectors;
 
-    /// <summary>Packs row-major documents into zero-padded panels.</summary>
-    public static float[] Pack(ReadOnlySpan<float> documents, int count, int dimension)
+    /// <summary>
+    /// Writes row-major <paramref name="documents"/> into <paramref name="packed"/>'s panels as documents
+    /// <paramref name="firstDocument"/> onwards. Lanes past the last document are left as they are (zero in a new array).
+    /// </summary>
+    public static void PackInto(ReadOnlySpan<float> documents, int count, int dimension, Span<float> packed, int firstDocument)
     {
         int width = PanelWidth;
-        int panels = (count + width - 1) / width;
-        float[] packed = new float[panels * width * dimension];
-        for (int doc = 0; doc < count; doc++)
+        for (int row = 0; row < count; row++)
         {
+            int doc = firstDocument + row;
             int panel = doc / width, lane = doc % width;
-            var row = documents.Slice(doc * dimension, dimension);
+            var values = documents.Slice(row * dimension, dimension);
             int baseIndex = panel * width * dimension + lane;
             for (int k = 0; k < dimension; k++)
             {
-                packed[baseIndex + k * width] = row[k];
+                packed[baseIndex + k * width] = values[k];
             }
         }
-
-        return packed;
     }
 
     /// <summary>
