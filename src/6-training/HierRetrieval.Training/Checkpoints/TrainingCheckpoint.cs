@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using HierRetrieval.Data.IO;
 using HierRetrieval.Training.Reporting;
@@ -47,7 +46,8 @@ internal static class TrainingCheckpoint
             writer.Write(tensors.Count);
             foreach (var (name, tensor) in tensors)
             {
-                using var host = tensor.detach().cpu().contiguous();
+                using var scope = NewDisposeScope();
+                var host = tensor.detach().cpu().contiguous();
                 writer.Write(name);
                 writer.Write(host.shape.Length);
                 foreach (long size in host.shape)
@@ -55,7 +55,7 @@ internal static class TrainingCheckpoint
                     writer.Write(size);
                 }
 
-                writer.Write(MemoryMarshal.AsBytes(host.data<float>().ToArray().AsSpan()));
+                writer.Write(host.bytes);
             }
         });
 
@@ -104,9 +104,8 @@ internal static class TrainingCheckpoint
                 throw new InvalidDataException($"{path}: tensor {name} [{string.Join(',', shape)}] does not fit this run; {Remedy}");
             }
 
-            float[] values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
-            using var loaded = tensor(values, shape);
+            using var loaded = empty(shape, ScalarType.Float32);
+            reader.BaseStream.ReadExactly(loaded.bytes);
             using var noGrad = no_grad();
             target.copy_(loaded);
         }

@@ -35,7 +35,7 @@ public sealed class BackboneTower : ITrainableTower
         _device = device;
         _hasHidden = options.HiddenSize > 0;
         _hasItems = options.ItemEmbeddings;
-        using (var host = tensor(inputs.Values.ToArray(), [inputs.Rows, inputs.Dimension]))
+        using (var host = HostTensor.Copy(inputs.Values, [inputs.Rows, inputs.Dimension]))
         {
             _inputs = host.to(device);
         }

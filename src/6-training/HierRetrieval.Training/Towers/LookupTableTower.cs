@@ -81,7 +81,7 @@ public sealed class LookupTableTower : ITrainableTower
             throw new ArgumentException($"expected {ItemCount} x {Dimension} embeddings, got {rows.Rows} x {rows.Dimension}", nameof(rows));
         }
 
-        using var values = tensor(rows.Values.ToArray(), [ItemCount, Dimension]);
+        using var values = HostTensor.Copy(rows.Values, [ItemCount, Dimension]);
         using var noGrad = no_grad();
         _table.copy_(values);
     }
