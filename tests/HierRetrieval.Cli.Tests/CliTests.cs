@@ -169,6 +169,26 @@ public class CliTests
     }
 
     [Test]
+    public void BenchEvaluate_Json_ReportsTheSampleAndItsFigures()
+    {
+        var (exit, output, error) = Run("bench", "evaluate", "--hierarchy", "tree:W=2,H=6", "--dim", "8", "--queries", "10", "--repeats", "2", "--threads", "2", "--json");
+
+        Assert.That(exit, Is.EqualTo(0), error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        int queries = root.GetProperty("queries").GetInt32();
+        double seconds = root.GetProperty("seconds").GetDouble();
+        Assert.Multiple(() =>
+        {
+            Assert.That((queries, root.GetProperty("dimension").GetInt32(), root.GetProperty("threads").GetInt32()), Is.EqualTo((10, 8, 2)));
+            Assert.That(root.GetProperty("pairs").GetInt64(), Is.InRange(10, 10 * 6), "each query's self pair and its at most 5 ancestors");
+            Assert.That(seconds, Is.GreaterThan(0));
+            Assert.That(root.GetProperty("queriesPerSecond").GetDouble(), Is.EqualTo(queries / seconds).Within(1e-9).Percent);
+            Assert.That(root.GetProperty("allocatedMegabytes").GetDouble(), Is.GreaterThan(0));
+        });
+    }
+
+    [Test]
     public void BenchIndex_Json_FiguresAgreeWithTheTimedBatch()
     {
         var (exit, output, error) = Run("bench", "index", "--documents", "2000", "--dim", "16", "--queries", "64", "--k", "5", "--repeats", "2", "--threads", "2", "--json");

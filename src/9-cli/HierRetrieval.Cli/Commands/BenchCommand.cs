@@ -11,9 +11,10 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "Benchmarks: transitive closure time, exact-index and scoring throughput, training throughput and memory, sentence-encoder throughput.");
+        var command = new Command("bench", "Benchmarks: transitive closure time, exact-index, evaluation and scoring throughput, training throughput and memory, sentence-encoder throughput.");
         command.Add(Closure());
         command.Add(Index());
+        command.Add(Evaluate());
         command.Add(Train());
         command.Add(ScoreBenchCommand.Create());
         command.Add(BackboneBenchCommand.Create());
@@ -78,6 +79,45 @@ internal static class BenchCommand
             }
 
             output.Out.WriteLine($"closure of {name}: {result.Nodes:N0} nodes, {result.ClosurePairs:N0} pairs; best {result.BestSeconds * 1000:F0} ms, median {result.MedianSeconds * 1000:F0} ms over {result.Repeats} runs");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Evaluate()
+    {
+        var defaults = new EvaluationBenchmarkOptions();
+        var hierarchy = CommonOptions.Hierarchy(HierarchyCatalog.WordNetNounsName);
+        var dimension = CommonOptions.AtLeast("--dim", 1, "Embedding dimension.", defaultValue: defaults.Dimension);
+        var queries = CommonOptions.AtLeast("--queries", 1, "Queries evaluated, sampled with all their pairs.", defaultValue: defaults.Queries);
+        var repeats = CommonOptions.AtLeast("--repeats", 1, "Timed repetitions (the best is reported).", defaultValue: defaults.Repeats);
+        var threads = CommonOptions.Threads();
+        var seed = CommonOptions.Seed("the query sample and the random embeddings");
+        var json = CommonOptions.Json();
+        var command = new Command("evaluate", "Measure the speed of a full evaluation and the managed memory it allocates, on random embeddings (a weak model's worst case).")
+        {
+            hierarchy, dimension, queries, repeats, threads, seed, json,
+        };
+        command.SetAction(parse => CommandOutput.Run(parse, json, output =>
+        {
+            string name = parse.GetValue(hierarchy)!;
+            var options = new EvaluationBenchmarkOptions
+            {
+                Dimension = parse.GetValue(dimension), Queries = parse.GetValue(queries), Repeats = parse.GetValue(repeats), Threads = parse.GetValue(threads), Seed = parse.GetValue(seed),
+            };
+            var result = EvaluationBenchmark.Run(HierarchyCatalog.Load(name), options);
+            if (output.Json)
+            {
+                output.WriteJson(new
+                {
+                    hierarchy = name, dimension = options.Dimension, queries = result.Queries, pairs = result.Pairs, threads = options.Threads,
+                    seconds = result.Seconds, queriesPerSecond = result.QueriesPerSecond, allocatedMegabytes = result.AllocatedMegabytes,
+                });
+                return 0;
+            }
+
+            output.Out.WriteLine($"evaluation of {name}, d={options.Dimension}, random embeddings: {result.Queries:N0} queries, {result.Pairs:N0} pairs, {options.Threads} threads");
+            output.Out.WriteLine($"{result.QueriesPerSecond:N0} queries/s ({result.Seconds:F2} s per evaluation); {result.AllocatedMegabytes:N0} MB allocated per evaluation");
             return 0;
         }));
         return command;
