@@ -8,10 +8,14 @@ namespace HierRetrieval.Retrieval.Exact;
 /// register-tiled matrix product (SIMD fused multiply-adds, all cores) and the top k are kept in per-query
 /// heaps. Ties go to the lower document id, so results are deterministic for any thread count.
 /// </summary>
+/// <remarks>
+/// The index holds its documents once, in the kernel's panel layout: N x d floats, rounded up to whole panels.
+/// <see cref="Add"/> packs new rows as they come and grows that array by doubling.
+/// </remarks>
 public sealed class ExactIndex : IVectorIndex, IScoreMatrix
 {
     private readonly ExactIndexOptions _options;
-    // Documents are held only in the kernel's panel layout; capacity grows by doubling, unused lanes stay zero.
+    // Unused lanes and panels past Count stay zero.
     private float[] _packed = [];
 
     /// <summary>An empty index for vectors of length <paramref name="dimension"/>.</summary>
