@@ -73,6 +73,27 @@ public class RetrievalEvaluatorTests
     }
 
     [Test]
+    public void Min_LeavesTheSelfPairOutUnlessAskedTo()
+    {
+        // q ranks [p, g, x, q]: its parent p and grandparent g are within the top 3, q itself is not.
+        string[] ranking = ["p", "g", "x", "q"];
+        ScoredPair[] rows =
+        [
+            new() { Query = "q", Document = "q", Distance = 0, Documents = ranking },
+            new() { Query = "q", Document = "p", Distance = 1, Documents = ranking },
+            new() { Query = "q", Document = "g", Distance = 2, Documents = ranking },
+        ];
+        var data = _mlContext.Data.LoadFromEnumerable(rows);
+        var paper = _mlContext.HierarchicalRetrieval().Evaluate(data);
+        var all = _mlContext.HierarchicalRetrieval().Evaluate(data, new RetrievalEvaluatorOptions { MinFromDistance = 0 });
+        Assert.Multiple(() =>
+        {
+            Assert.That((paper.MinDistance, paper.Min), Is.EqualTo((1, 1.0)), "D1 and D2 tie at 1: the smaller distance");
+            Assert.That((all.MinDistance, all.Min), Is.EqualTo((0, 0.0)));
+        });
+    }
+
+    [Test]
     public void Evaluate_OnlyMarkedPairsCount_OtherMatchesSetTheCutoffAndAreFiltered()
     {
         // R(q) = {q (0), a (1), b (2)}; only b is held out. Full ranking [a, q, x, b]: b is 4th, outside the top |R(q)| = 3.

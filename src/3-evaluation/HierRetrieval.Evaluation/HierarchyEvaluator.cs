@@ -23,6 +23,7 @@ public sealed class HierarchyEvaluator
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.K, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.Threads, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.QueryBatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(_options.MinFromDistance, nameof(options));
     }
 
     /// <summary>Evaluates <paramref name="embeddings"/> (row i = node i) on <paramref name="pairs"/>.</summary>
@@ -242,7 +243,7 @@ public sealed class HierarchyEvaluator
         long pairCount = pairs.Count;
         return new HierarchyRetrievalMetrics(
             results.Length, pairCount, byDistance, totals, (double)retrieved / pairCount, _options.K,
-            (double)hitsAtK / pairCount, apSum / results.Length, rankSum / pairCount);
+            (double)hitsAtK / pairCount, apSum / results.Length, rankSum / pairCount, _options.MinFromDistance);
     }
 
     private readonly record struct QueryGroup(int Query, int Start, int Count);

@@ -17,6 +17,12 @@ public sealed record HierarchyEvaluatorOptions
     /// <summary>When set, pairs at this distance or more share one bucket, reported under this distance.</summary>
     public int? DistanceBucketCap { get; init; }
 
+    /// <summary>
+    /// <see cref="HierarchyRetrievalMetrics.Min"/> counts the distance buckets from this one (default 1: the self pair
+    /// left out, as the paper's Min; 0 counts it), all buckets when none of those was evaluated.
+    /// </summary>
+    public int MinFromDistance { get; init; } = MinRecall.PaperFromDistance;
+
     /// <summary>Computes every query's full score row; null uses an exact index on <see cref="Threads"/> threads.</summary>
     public IScoreMatrixFactory? ScoreRows { get; init; }
 }

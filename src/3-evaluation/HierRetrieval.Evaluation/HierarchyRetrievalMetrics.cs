@@ -6,7 +6,8 @@ namespace HierRetrieval.Evaluation;
 /// <list type="bullet">
 /// <item>Primary metric, recall@|S(q)|: a pair is retrieved when a is among the top |S(q)| documents, where
 /// S(q) = {q} ∪ ancestors(q). <see cref="Overall"/> is the retrieved fraction of all pairs, <see cref="RecallByDistance"/>
-/// the fraction per distance bucket, <see cref="Min"/> the lowest bucket.</item>
+/// the fraction per distance bucket, <see cref="Min"/> the lowest bucket from
+/// <see cref="HierarchyEvaluatorOptions.MinFromDistance"/> on (D1.. by default, the paper's Min).</item>
 /// <item>Filtered ranking: the matches of q that are not among the evaluated pairs (say, training pairs when the test
 /// split is evaluated) are removed from q's list. <see cref="RecallAtK"/>: fraction of pairs in the top k of that list.
 /// <see cref="MeanAveragePrecision"/>: mean over queries of AP(q) = mean over its pairs of (pairs ranked at or above a) / (a's position).</item>
@@ -28,7 +29,8 @@ public sealed class HierarchyRetrievalMetrics
         int k,
         double recallAtK,
         double meanAveragePrecision,
-        double meanRank)
+        double meanRank,
+        int minFromDistance)
     {
         Queries = queries;
         Pairs = pairs;
@@ -39,11 +41,10 @@ public sealed class HierarchyRetrievalMetrics
         RecallAtK = recallAtK;
         MeanAveragePrecision = meanAveragePrecision;
         MeanRank = meanRank;
-        if (recallByDistance.Count > 0)
+        if (MinRecall.Of(recallByDistance, minFromDistance) is var (distance, recall))
         {
-            var lowest = recallByDistance.MinBy(kv => kv.Value);
-            Min = lowest.Value;
-            MinDistance = lowest.Key;
+            Min = recall;
+            MinDistance = distance;
         }
     }
 
@@ -62,7 +63,7 @@ public sealed class HierarchyRetrievalMetrics
     /// <summary>Recall@|S(q)| over all pairs.</summary>
     public double Overall { get; }
 
-    /// <summary>The lowest recall of any distance bucket.</summary>
+    /// <summary>The lowest recall of the distance buckets from <see cref="HierarchyEvaluatorOptions.MinFromDistance"/> on (see <see cref="MinRecall"/>).</summary>
     public double Min { get; }
 
     /// <summary>The bucket of <see cref="Min"/> (the smaller distance on a tie).</summary>

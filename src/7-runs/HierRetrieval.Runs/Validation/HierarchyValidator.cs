@@ -16,7 +16,6 @@ public sealed class HierarchyValidator : ITrainingValidator
     private readonly TransitiveClosure _closure;
     private readonly PairSet _pairs;
     private readonly HierarchyEvaluator _evaluator;
-    private readonly int _minFromDistance;
 
     /// <summary>Samples the validation queries once; every point evaluates the same ones.</summary>
     /// <param name="closure">The matches that define each query's match set.</param>
@@ -29,8 +28,7 @@ public sealed class HierarchyValidator : ITrainingValidator
         options.Validate();
         _closure = closure;
         _pairs = validation.SampleQueries(options.Queries, seed);
-        _minFromDistance = options.MinFromDistance;
-        _evaluator = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = threads, DistanceBucketCap = options.DistanceCap });
+        _evaluator = new HierarchyEvaluator(new HierarchyEvaluatorOptions { Threads = threads, DistanceBucketCap = options.DistanceCap, MinFromDistance = options.MinFromDistance });
         Description = $"{_pairs.Count} pairs of {_pairs.Queries().Length} queries out of {validation.Count} pairs, distance cap {options.DistanceCap?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, min from distance {options.MinFromDistance}";
     }
 
@@ -45,8 +43,6 @@ public sealed class HierarchyValidator : ITrainingValidator
     public ValidationResult Validate(NodeEmbeddings embeddings, CancellationToken cancellationToken)
     {
         var metrics = _evaluator.Evaluate(_closure, embeddings, _pairs, cancellationToken: cancellationToken);
-        var counted = metrics.RecallByDistance.Where(kv => kv.Key >= _minFromDistance).ToArray();
-        var (minDistance, min) = counted.Length > 0 ? counted.MinBy(kv => kv.Value) : KeyValuePair.Create(metrics.MinDistance, metrics.Min);
-        return new ValidationResult(metrics.Overall, min, minDistance, metrics.RecallByDistance);
+        return new ValidationResult(metrics.Overall, metrics.Min, metrics.MinDistance, metrics.RecallByDistance);
     }
 }

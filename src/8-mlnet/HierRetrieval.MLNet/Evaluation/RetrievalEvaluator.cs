@@ -1,3 +1,4 @@
+using HierRetrieval.Evaluation;
 using HierRetrieval.MLNet.Schema;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -31,7 +32,7 @@ public static class RetrievalEvaluator
             totals.Add(query, state, options.DistanceBucketCap);
         }
 
-        return totals.ToMetrics();
+        return totals.ToMetrics(options.MinFromDistance);
     }
 
     private static Dictionary<string, QueryState> ReadQueries(IDataView data, RetrievalEvaluatorOptions options)
@@ -161,7 +162,7 @@ public static class RetrievalEvaluator
             return positions;
         }
 
-        public RetrievalMetrics ToMetrics()
+        public RetrievalMetrics ToMetrics(int minFromDistance)
         {
             if (_queries == 0)
             {
@@ -171,7 +172,7 @@ public static class RetrievalEvaluator
             int queries = _queries;
             var recall = _byDistance.ToDictionary(e => e.Key, e => (double)e.Value.Hits / e.Value.Pairs);
             double overall = (double)_hitsAtR / _pairs;
-            var min = recall.Count == 0 ? (Distance: -1, Recall: overall) : recall.Select(e => (Distance: e.Key, Recall: e.Value)).MinBy(e => e.Recall);
+            var min = MinRecall.Of(recall, minFromDistance) ?? (Distance: -1, Recall: overall);
             return new RetrievalMetrics
             {
                 Queries = queries,

@@ -1,3 +1,5 @@
+using HierRetrieval.Evaluation;
+
 namespace HierRetrieval.MLNet.Evaluation;
 
 /// <summary>The columns <see cref="RetrievalEvaluator"/> reads.</summary>
@@ -24,4 +26,10 @@ public sealed record RetrievalEvaluatorOptions
 
     /// <summary>Pairs at this distance or more are reported together under it; null reports every distance.</summary>
     public int? DistanceBucketCap { get; init; }
+
+    /// <summary>
+    /// <see cref="RetrievalMetrics.Min"/> counts the distances from this one (default 1: the self pair left out, as
+    /// the paper's Min; 0 counts it), all distances when none of those was counted.
+    /// </summary>
+    public int MinFromDistance { get; init; } = MinRecall.PaperFromDistance;
 }

@@ -27,7 +27,7 @@ public sealed record RetrievalMetrics
     /// <summary>Number of pairs at each distance.</summary>
     public required IReadOnlyDictionary<int, long> PairsByDistance { get; init; }
 
-    /// <summary>The lowest value of <see cref="RecallByDistance"/> (<see cref="Overall"/> when there are no distances).</summary>
+    /// <summary>The lowest value of <see cref="RecallByDistance"/> from <see cref="RetrievalEvaluatorOptions.MinFromDistance"/> on (<see cref="Overall"/> when there are no distances).</summary>
     public required double Min { get; init; }
 
     /// <summary>The distance of <see cref="Min"/> (the smaller on a tie); -1 when there are no distances.</summary>
