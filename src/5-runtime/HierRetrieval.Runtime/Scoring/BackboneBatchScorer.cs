@@ -19,8 +19,16 @@ public sealed class BackboneBatchScorer : ITextModelScorer
     /// <summary>Loads the zip at <paramref name="path"/>; <paramref name="threads"/> of 0 encodes on all cores.</summary>
     /// <exception cref="InvalidDataException">The zip holds no backbone retrieval model of this library.</exception>
     public BackboneBatchScorer(string path, int threads = 0)
+        : this(RetrievalModelZip.ReadContents(path), threads)
     {
-        (var encoder, Model) = RetrievalModelZip.ReadBackbone(path);
+    }
+
+    /// <summary>Loads the backbone model of a zip already read; <paramref name="threads"/> of 0 encodes on all cores.</summary>
+    /// <exception cref="InvalidDataException">The zip holds no backbone retrieval model of this library.</exception>
+    public BackboneBatchScorer(ModelZipContents contents, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        (var encoder, Model) = contents.Backbone();
         _encoder = new SentenceEncoder(encoder, new SentenceEncoderOptions { Threads = threads > 0 ? threads : Environment.ProcessorCount });
         _queries = new BackboneHeadSession(Model.QueryHead);
         _documents = new BackboneHeadSession(Model.DocumentHead);

@@ -24,6 +24,18 @@ public static class TextModelScorers
     /// <summary>A <see cref="BackboneBatchScorer"/> for a zip over a sentence encoder, else a <see cref="TextBatchScorer"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a zip, or holds no text model of this library.</exception>
-    public static ITextModelScorer Open(string path, int threads = 0) =>
-        RetrievalModelZip.TextModelKind(path) == OnnxModelMetadata.BackboneRetrievalKind ? new BackboneBatchScorer(path, threads) : new TextBatchScorer(path);
+    public static ITextModelScorer Open(string path, int threads = 0) => Open(RetrievalModelZip.ReadContents(path), threads);
+
+    /// <summary>The scorer that fits a zip already read: <see cref="Open(string, int)"/> without a second pass over it.</summary>
+    /// <exception cref="InvalidDataException">The zip holds no text model of this library.</exception>
+    public static ITextModelScorer Open(ModelZipContents contents, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        return contents.Kind switch
+        {
+            OnnxModelMetadata.BackboneRetrievalKind => new BackboneBatchScorer(contents, threads),
+            OnnxModelMetadata.TextRetrievalKind => new TextBatchScorer(contents),
+            var kind => throw new InvalidDataException($"{contents.Path}: the zip holds a '{kind}' model, not a text model: score it by query name"),
+        };
+    }
 }

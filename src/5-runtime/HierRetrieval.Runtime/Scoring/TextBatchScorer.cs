@@ -24,9 +24,17 @@ public sealed class TextBatchScorer : ITextModelScorer
     /// <summary>Loads the zip at <paramref name="path"/>.</summary>
     /// <exception cref="InvalidDataException">The zip holds no text retrieval model of this library.</exception>
     public TextBatchScorer(string path)
+        : this(RetrievalModelZip.ReadContents(path))
     {
-        Model = RetrievalModelZip.ReadText(path);
-        var chain = _mlContext.Model.Load(path, out var schema);
+    }
+
+    /// <summary>Loads the text model of a zip already read (ML.NET loads the zip's featurizer from its path).</summary>
+    /// <exception cref="InvalidDataException">The zip holds no text retrieval model of this library.</exception>
+    public TextBatchScorer(ModelZipContents contents)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        Model = contents.Text();
+        var chain = _mlContext.Model.Load(contents.Path, out var schema);
         _textColumn = schema[0].Name;
         _featurizer = new TransformerChain<ITransformer>([.. Flatten(chain).TakeWhile(t => t is not OnnxTransformer)]);
         _queries = new TextTowerSession(Model.QueryTower);

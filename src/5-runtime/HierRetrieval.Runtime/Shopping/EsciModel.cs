@@ -46,7 +46,7 @@ public abstract record EsciModel(IReadOnlyList<string> ProductIds, EmbeddingMatr
     /// <summary>
     /// Saves the model as an ML.NET zip (atomically): text column <c>Query</c> in; <c>QueryEmbedding</c>, the top
     /// <paramref name="k"/> product ids in <c>Documents</c> and <c>Scores</c> out. The zip also carries the document
-    /// side, so <see cref="TextModelScorers.Open"/> can embed a new products file.
+    /// side, so <see cref="TextModelScorers.Open(string, int)"/> can embed a new products file.
     /// </summary>
     public abstract void Save(MLContext mlContext, string path, int k);
 

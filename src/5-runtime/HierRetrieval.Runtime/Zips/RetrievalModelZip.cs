@@ -3,7 +3,6 @@ using System.IO.Hashing;
 using HierRetrieval.Data.IO;
 using HierRetrieval.Export.Models;
 using HierRetrieval.Export.Onnx;
-using HierRetrieval.Runtime.Text.Backbones;
 using Microsoft.ML;
 
 namespace HierRetrieval.Runtime.Zips;
@@ -23,61 +22,15 @@ public static class RetrievalModelZip
     /// <summary>The exported retrieval model inside the zip at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a zip, or holds no retrieval model of this library.</exception>
-    public static ExportedRetrievalModel Read(string path)
-    {
-        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.RetrievalKind);
-        return ExportedRetrievalModel.Read(bytes, source);
-    }
+    public static ExportedRetrievalModel Read(string path) => ReadContents(path).Retrieval();
 
-    /// <summary>The text retrieval model inside the zip at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Every model of this library inside the zip at <paramref name="path"/>, in one pass over it (checked first
+    /// against its CRC-32s): learn the zip's kind and parse its model without a second pass over a large encoder.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a zip, or holds no text retrieval model of this library.</exception>
-    public static ExportedTextRetrievalModel ReadText(string path)
-    {
-        var (bytes, source) = ReadOnnx(path, OnnxModelMetadata.TextRetrievalKind);
-        return ExportedTextRetrievalModel.Read(bytes, source);
-    }
-
-    /// <summary>The backbone retrieval model inside the zip at <paramref name="path"/>, and the sentence encoder it embeds text with.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a zip, or holds no backbone retrieval model of this library.</exception>
-    public static (SentenceEncoderModel Encoder, ExportedBackboneRetrievalModel Model) ReadBackbone(string path)
-    {
-        var found = ReadOnnx(path, OnnxModelMetadata.BackboneRetrievalKind, OnnxModelMetadata.SentenceEncoderKind);
-        var (bytes, source) = Require(found, path, OnnxModelMetadata.BackboneRetrievalKind);
-        var (encoder, encoderSource) = Require(found, path, OnnxModelMetadata.SentenceEncoderKind);
-        return (SentenceEncoderModel.FromPooledGraph(encoder, encoderSource), ExportedBackboneRetrievalModel.Read(bytes, source));
-    }
-
-    /// <summary>The kind of model in the zip at <paramref name="path"/>: <see cref="OnnxModelMetadata.RetrievalKind"/> (lookup tables), <see cref="OnnxModelMetadata.TextRetrievalKind"/> or <see cref="OnnxModelMetadata.BackboneRetrievalKind"/>.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a zip, or holds no retrieval model of this library.</exception>
-    public static string ModelKind(string path) =>
-        FirstKind(path, OnnxModelMetadata.RetrievalKind, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind);
-
-    /// <summary>The kind of text model in the zip at <paramref name="path"/>: <see cref="OnnxModelMetadata.TextRetrievalKind"/> or <see cref="OnnxModelMetadata.BackboneRetrievalKind"/>.</summary>
-    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a zip, or holds no text model of this library.</exception>
-    public static string TextModelKind(string path) =>
-        FirstKind(path, OnnxModelMetadata.TextRetrievalKind, OnnxModelMetadata.BackboneRetrievalKind);
-
-    /// <summary>The ONNX bytes of the entry whose model is of <paramref name="kind"/>, and where they came from.</summary>
-    private static (byte[] Bytes, string Source) ReadOnnx(string path, string kind) => Require(ReadOnnx(path, [kind]), path, kind);
-
-    /// <summary>The first of <paramref name="kinds"/> that the zip holds a model of.</summary>
-    private static string FirstKind(string path, params string[] kinds)
-    {
-        var found = ReadOnnx(path, kinds);
-        return kinds.FirstOrDefault(found.ContainsKey) ?? throw NotFound(path, kinds);
-    }
-
-    /// <summary>The entry of <paramref name="kind"/> among <paramref name="found"/>.</summary>
-    /// <exception cref="InvalidDataException">The zip holds no model of that kind.</exception>
-    private static (byte[] Bytes, string Source) Require(Dictionary<string, (byte[] Bytes, string Source)> found, string path, string kind) =>
-        found.TryGetValue(kind, out var entry) ? entry : throw NotFound(path, kind);
-
-    private static InvalidDataException NotFound(string path, params string[] kinds) =>
-        new($"{path}: the zip holds no HierRetrieval '{string.Join("' or '", kinds)}' model (was it saved by this library?)");
+    /// <exception cref="InvalidDataException">The file is not a readable zip.</exception>
+    public static ModelZipContents ReadContents(string path) => new(path, ReadOnnx(path, ModelZipContents.AllKinds));
 
     /// <summary>
     /// The ONNX bytes, and where they came from, of the first entry of each of <paramref name="kinds"/> that the zip

@@ -7,7 +7,7 @@ namespace HierRetrieval.MLNet;
 /// <summary>
 /// A fitted text dual encoder: embeds the raw text of the query column (featurizer of built-ins then the text
 /// retrieval graph, or tokenizer, sentence encoder and head graph) and retrieves the top-k documents. Saves and
-/// reloads like <see cref="DualEncoderTransformer"/>; <see cref="Runtime.Scoring.TextModelScorers.Open"/> reads the
+/// reloads like <see cref="DualEncoderTransformer"/>; <see cref="Runtime.Scoring.TextModelScorers.Open(string, int)"/> reads the
 /// same zip for bulk work.
 /// </summary>
 public sealed class TextDualEncoderTransformer : RetrievalTransformer

@@ -95,9 +95,10 @@ internal static class ScoreCommand
     private static IQuerySearcher OpenSearcher(string modelPath, int threads)
     {
         var indexes = Retrieval.Exact.ExactIndexFactory.WithThreads(threads);
-        return RetrievalModelZip.ModelKind(modelPath) == Export.Onnx.OnnxModelMetadata.RetrievalKind
-            ? new BatchScorer(RetrievalModelZip.Read(modelPath), indexes)
-            : new TextQuerySearcher(TextModelScorers.Open(modelPath, threads), indexes);
+        var contents = RetrievalModelZip.ReadContents(modelPath);
+        return contents.Kind == Export.Onnx.OnnxModelMetadata.RetrievalKind
+            ? new BatchScorer(contents.Retrieval(), indexes)
+            : new TextQuerySearcher(TextModelScorers.Open(contents, threads), indexes);
     }
 
     private static int ScoreEsci(string modelPath, string examplesPath, string productsPath, string outPath, EsciScoringOptions options, CommandOutput output, CancellationToken cancellationToken)
