@@ -61,6 +61,8 @@ public class TextHierarchyBenchmarkTests
             Assert.That(heads.RecallByDistance[1], Is.GreaterThan(scratchText.RecallByDistance[1]), "the nearest hypernym of more unseen nodes");
             Assert.That(heads.Overall, Is.GreaterThan(scratchText.Overall));
             Assert.That(heads.Overall, Is.GreaterThan(zeroShot.Overall), "training the heads adds to the pretrained encoder");
+            Assert.That(fromScratch.NeighbourLookupTable, Is.Null, "no backbone, no neighbours");
+            Assert.That(withBackbone.NeighbourLookupTable!.Overall, Is.GreaterThan(withBackbone.LookupTable.Overall + 0.5), "an unseen node's rows borrowed from its nearest seen node by gloss retrieve most of its ancestors");
         });
     }
 

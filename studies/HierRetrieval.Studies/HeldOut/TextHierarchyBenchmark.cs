@@ -84,6 +84,12 @@ public sealed record TextHierarchyBenchmarkOptions
 public sealed record TextHierarchyBenchmarkResult(
     int TestQueries, HierarchyRetrievalMetrics Text, HierarchyRetrievalMetrics? TextFirstStage, HierarchyRetrievalMetrics LookupTable, HierarchyRetrievalMetrics? ZeroShot = null)
 {
+    /// <summary>
+    /// With a backbone and held-out nodes: the lookup tables with each held-out node's rows borrowed from its nearest
+    /// seen node by the backbone's query-text embeddings (<see cref="NeighbourRows"/>); null otherwise.
+    /// </summary>
+    public HierarchyRetrievalMetrics? NeighbourLookupTable { get; init; }
+
     /// <summary>With <see cref="TextHierarchyBenchmarkOptions.ByEvidence"/>: the text model, the lookup tables and (with a backbone) zero-shot on each evidence class's test pairs; empty otherwise.</summary>
     public IReadOnlyDictionary<HeldOutEvidence, EvidenceClassMetrics> ByEvidence { get; init; } = new Dictionary<HeldOutEvidence, EvidenceClassMetrics>();
 }
@@ -163,7 +169,14 @@ public static class TextHierarchyBenchmark
                     evaluator.Evaluate(input.Closure, lookup.Embeddings, kv.Value, cancellationToken: cancellationToken),
                     Baseline(kv.Value)))
             : [];
-        return new TextHierarchyBenchmarkResult(split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!, Baseline(split.Test)) { ByEvidence = byEvidence };
+        var borrowed = backboneEmbeddings is not null && options.HeldOut == HeldOutUnit.Nodes
+            ? evaluator.Evaluate(input.Closure, NeighbourRows.Borrow(lookup.Embeddings, backboneEmbeddings.Queries, heldOut, options.Trainer.Threads).Embeddings, split.Test, cancellationToken: cancellationToken)
+            : null;
+        return new TextHierarchyBenchmarkResult(split.Test.Queries().Length, text.Test!, text.EarlierStages.FirstOrDefault()?.Test, lookup.Test!, Baseline(split.Test))
+        {
+            ByEvidence = byEvidence,
+            NeighbourLookupTable = borrowed,
+        };
     }
 
     /// <summary>The backbone's embeddings of both text sets, each distinct text encoded once (or read from the cache).</summary>

@@ -98,6 +98,11 @@ internal static class TextCommand
             }
 
             rows.Add(("lookup tables, standard", result.LookupTable));
+            if (result.NeighbourLookupTable is { } borrowed)
+            {
+                rows.Add(("lookup tables, nearest seen node's rows", borrowed));
+            }
+
             if (result.ZeroShot is { } zeroShot)
             {
                 rows.Add((zeroShotName, zeroShot));
