@@ -22,6 +22,6 @@ public static class MinRecall
         var buckets = recallByDistance.Select(kv => (Distance: kv.Key, Recall: kv.Value)).ToArray();
         var counted = buckets.Where(b => b.Distance >= fromDistance).ToArray();
         var candidates = counted.Length > 0 ? counted : buckets;
-        return candidates.Length == 0 ? null : candidates.OrderBy(b => b.Recall).ThenBy(b => b.Distance).First();
+        return candidates.Length == 0 ? null : candidates.MinBy(b => (b.Recall, b.Distance));
     }
 }

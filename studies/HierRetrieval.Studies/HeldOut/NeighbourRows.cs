@@ -26,8 +26,8 @@ public static class NeighbourRows
         int[] targets = [.. unseen.Order()];
         using var index = new ExactIndex(texts.SelectRows(seen), new ExactIndexOptions { Threads = threads });
         var nearest = index.Search(texts.SelectRows(targets).Values, k: 1);
-        var queries = trained.Queries.SelectRows([.. Enumerable.Range(0, texts.Rows)]);
-        var documents = trained.Documents.SelectRows([.. Enumerable.Range(0, texts.Rows)]);
+        var queries = new EmbeddingMatrix(texts.Rows, trained.Queries.Dimension, trained.Queries.Values.ToArray());
+        var documents = new EmbeddingMatrix(texts.Rows, trained.Documents.Dimension, trained.Documents.Values.ToArray());
         var neighbour = new Dictionary<int, int>(targets.Length);
         for (int i = 0; i < targets.Length; i++)
         {
