@@ -70,7 +70,7 @@ public class PackagesTests
     {
         string app = Consumer("WordNetPipeline");
         File.Copy(Path.Combine(Repository.Root, "pipelines", "WordNetPipeline", "Program.cs"), Path.Combine(app, "Program.cs"));
-        DotnetProcess.Dotnet(app, "build", "-c", "Release", $"-p:HierRetrievalVersion={_version}");
+        Build(app);
         string output = DotnetProcess.Dotnet(app, Path.Combine("bin", "Release", "net10.0", "WordNetPipeline.dll"), "wordnet-mammals", Path.Combine(app, "run"), "400");
         TestContext.Out.WriteLine(output);
         string overall = output.Split("\noverall ")[1].Split('%')[0];
@@ -86,7 +86,7 @@ public class PackagesTests
     public void RuntimePackage_ScoresASavedZip_AndRestoresNoTorchSharp()
     {
         string app = Consumer("ScoreWithRuntime");
-        DotnetProcess.Dotnet(app, "build", "-c", "Release", $"-p:HierRetrievalVersion={_version}");
+        Build(app);
         string output = DotnetProcess.Dotnet(
             app, Path.Combine("bin", "Release", "net10.0", "ScoreWithRuntime.dll"),
             Repository.Fixture("saved-models/lookup/model.zip"), Repository.Fixture("saved-models/lookup/queries.tsv"), "5");
@@ -128,9 +128,16 @@ public class PackagesTests
             // An example over a packaged sentence encoder needs the HierRetrieval.Backbones package too.
             string app = Consumer(examples[i].Contains("using HierRetrieval.Backbones;", StringComparison.Ordinal) ? "BackbonePipeline" : "WordNetPipeline", $"ReadmeExample{i}");
             File.WriteAllText(Path.Combine(app, "Program.cs"), examples[i]);
-            DotnetProcess.Dotnet(app, "build", "-c", "Release", $"-p:HierRetrievalVersion={_version}");
+            Build(app);
         }
     }
+
+    /// <summary>
+    /// Builds a consumer program against the feed's packages. Its output folder hard-links libtorch's and ONNX Runtime's
+    /// natives from the NuGet cache where it can (as the repository's own projects do), so that several consumers
+    /// do not each add a gigabyte of copies to the disk.
+    /// </summary>
+    private void Build(string app) => DotnetProcess.Dotnet(app, "build", "-c", "Release", $"-p:HierRetrievalVersion={_version}", "-p:CreateHardLinksForCopyLocalIfPossible=true");
 
     /// <summary>Copies a consumer program out of the repository (no Directory.Build.props, no central versions) with a NuGet config whose HierRetrieval packages come from the feed only.</summary>
     private string Consumer(string name, string? copyName = null)
