@@ -46,4 +46,16 @@ public class TextCommandTests
             Assert.That(error, Does.Contain("--held-out-fraction must be below 0.5 with --held-out pairs"));
         });
     }
+
+    [TestCase("--tune-top-layer")]
+    [TestCase("--tune-top-layer", "--backbone", "minilm", "--item-embeddings")]
+    public void TrainText_TuneTopLayer_NeedsABackboneAndNoItemVectors(params string[] options)
+    {
+        var (exit, _, error) = Run(["train-text", .. options]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Not.Zero);
+            Assert.That(error, Does.Contain("--tune-top-layer needs --backbone"));
+        });
+    }
 }

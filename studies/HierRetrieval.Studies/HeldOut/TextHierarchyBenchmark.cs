@@ -7,6 +7,7 @@ using HierRetrieval.Runs.Splits;
 using HierRetrieval.Retrieval;
 using HierRetrieval.Runtime.Text;
 using HierRetrieval.Runtime.Text.Backbones;
+using HierRetrieval.Studies.TopLayer;
 using HierRetrieval.Training.Recipes;
 using HierRetrieval.Training.Towers;
 using Microsoft.ML;
@@ -67,6 +68,15 @@ public sealed record TextHierarchyBenchmarkOptions
 
     /// <summary>The heads over the backbone.</summary>
     public BackboneTowerOptions BackboneTowers { get; init; } = new();
+
+    /// <summary>
+    /// With a backbone: the query tower tunes the encoder's top layer under its head (<see cref="TunedTopLayerTower"/>;
+    /// the token states below it computed once), instead of reading the frozen encoder's embeddings.
+    /// </summary>
+    public bool TuneQueryTopLayer { get; init; }
+
+    /// <summary>The tuned top layer's learning rate as a multiple of the stage's.</summary>
+    public double TopLayerLearningRateScale { get; init; } = 0.01;
 
     /// <summary>Folder of the backbone's embedding cache (texts encoded once across runs); null encodes every run.</summary>
     public string? EmbeddingCache { get; init; }
@@ -146,7 +156,17 @@ public static class TextHierarchyBenchmark
             var (queryInputs, documentInputs) = Encode(backbone, queryTexts, documentTexts, options, encoding, cancellationToken);
             backboneEmbeddings = new NodeEmbeddings(queryInputs, documentInputs);
             var device = DualEncoderTrainer.ResolveDevice(run.Trainer.Device);
-            using var queries = new BackboneTower(queryInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed, device);
+            using ITrainableTower queries = options.TuneQueryTopLayer
+                ? new TunedTopLayerTower(
+                    EncoderTopLayer.StatesBelow(backbone, queryTexts, options.Trainer.Threads, encoding, cancellationToken),
+                    EncoderTopLayer.Weights(backbone),
+                    backbone.Pooling,
+                    run.Trainer.Dimension,
+                    options.BackboneTowers,
+                    options.TopLayerLearningRateScale,
+                    run.Trainer.Seed,
+                    device)
+                : new BackboneTower(queryInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed, device);
             using var documents = new BackboneTower(documentInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed + 1L, device);
             text = new TrainingRun(run).Train(input, queries, documents, progress, cancellationToken);
         }

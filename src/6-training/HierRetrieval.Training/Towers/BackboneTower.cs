@@ -1,6 +1,5 @@
 using HierRetrieval.Export.Onnx;
 using HierRetrieval.Retrieval;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace HierRetrieval.Training.Towers;
@@ -47,16 +46,7 @@ public sealed class BackboneTower : ITrainableTower
             return values.to(device);
         }
 
-        int width = _hasHidden ? options.HiddenSize : InputDimension;
-        var parameters = new List<(string, Tensor)>();
-        if (_hasHidden)
-        {
-            parameters.Add(("hidden.weight", Init([InputDimension, width], Math.Sqrt(2.0 / InputDimension))));
-            parameters.Add(("hidden.bias", zeros(width, device: device)));
-        }
-
-        parameters.Add(("output.weight", Init([width, dimension], Math.Sqrt(1.0 / width))));
-        parameters.Add(("output.bias", zeros(dimension, device: device)));
+        var parameters = BackboneHead.Create(InputDimension, options.HiddenSize, dimension, Init, device);
         if (_hasItems)
         {
             parameters.Add(("items", Init([ItemCount, dimension], options.ItemInitialScale)));
@@ -144,14 +134,10 @@ public sealed class BackboneTower : ITrainableTower
 
     private Tensor Forward(long[] items)
     {
-        // Scalars are created and disposed explicitly (no operator +): a temporary Scalar can be finalised while libtorch still reads it.
-        using Scalar one = 1.0.ToScalar();
         using var index = tensor(items, device: _device);
         using var inputs = _inputs.index_select(0, index);
-        int at = 0;
-        using var hidden = _hasHidden ? nn.functional.relu(inputs.matmul(_parameters[at++]).add(_parameters[at++], one)) : inputs.alias();
-        using var projected = hidden.matmul(_parameters[at++]).add(_parameters[at++], one);
-        using var output = _hasItems ? projected.add(_parameters[at].index_select(0, index), one) : projected.alias();
+        using var projected = BackboneHead.Apply(inputs, _parameters, 0, _hasHidden);
+        using var output = _hasItems ? projected.add(_parameters[BackboneHead.Count(_hasHidden)].index_select(0, index)) : projected.alias();
         return nn.functional.normalize(output, p: 2, dim: 1);
     }
 }

@@ -6,6 +6,7 @@ namespace HierRetrieval.Training.Towers;
 /// <summary>
 /// The named parameters of a network tower with their Adam moments, updated densely. A tower that serves both sides
 /// of a dual encoder (shared weights) gets two steps per batch; only the first updates, with the summed gradient.
+/// Each parameter may take its own multiple of the stage's learning rate (pretrained weights tuned gently beside new ones).
 /// </summary>
 internal sealed class DenseParameters : IDisposable
 {
@@ -13,12 +14,20 @@ internal sealed class DenseParameters : IDisposable
     private readonly Tensor[] _values;
     private readonly Tensor[] _firstMoments;
     private readonly Tensor[] _secondMoments;
+    private readonly double[] _learningRateScales;
     private long _lastUpdate;
 
     public DenseParameters(IReadOnlyList<(string Name, Tensor Value)> parameters)
+        : this([.. parameters.Select(p => (p.Name, p.Value, 1.0))])
+    {
+    }
+
+    /// <param name="parameters">Each parameter with the multiple of the stage's learning rate it is updated with.</param>
+    public DenseParameters(IReadOnlyList<(string Name, Tensor Value, double LearningRateScale)> parameters)
     {
         _names = [.. parameters.Select(p => p.Name)];
         _values = [.. parameters.Select(p => p.Value)];
+        _learningRateScales = [.. parameters.Select(p => p.LearningRateScale)];
         _firstMoments = [.. _values.Select(p => zeros_like(p))];
         _secondMoments = [.. _values.Select(p => zeros_like(p))];
     }
@@ -74,7 +83,7 @@ internal sealed class DenseParameters : IDisposable
         {
             if (_values[i].grad is { } gradient)
             {
-                DenseAdam.Update(_values[i], _firstMoments[i], _secondMoments[i], gradient, settings, learningRate, step);
+                DenseAdam.Update(_values[i], _firstMoments[i], _secondMoments[i], gradient, settings, learningRate * _learningRateScales[i], step);
                 using var noGrad = no_grad();
                 gradient.zero_();
             }

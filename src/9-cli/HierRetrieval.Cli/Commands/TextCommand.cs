@@ -35,6 +35,9 @@ internal static class TextCommand
         var backbone = CommonOptions.Backbone();
         var headHidden = CommonOptions.HeadHidden();
         var itemEmbeddings = new Option<bool>("--item-embeddings") { Description = "Heads over a backbone add a trainable vector per node (a hybrid tower): nodes seen in training keep what their links taught." };
+        var tuneTopLayer = new Option<bool>("--tune-top-layer") { Description = "With --backbone: the query tower tunes the encoder's top layer under its head (token states below it computed once per run) instead of reading frozen embeddings." };
+        var topLayerScale = new Option<double>("--top-layer-lr-scale") { Description = "With --tune-top-layer: the top layer's learning rate as a multiple of each stage's.", DefaultValueFactory = _ => Defaults.TopLayerLearningRateScale };
+        CommonOptions.Require(topLayerScale, v => v is > 0 and <= 1, v => $"--top-layer-lr-scale must be in (0, 1], got {v}");
         var embeddingCache = CommonOptions.EmbeddingCache();
         var glossInDocuments = new Option<bool>("--gloss-in-documents") { Description = "Document texts include the gloss (query texts always do)." };
         var byEvidence = new Option<bool>("--by-evidence") { Description = "With --held-out pairs: also report the test pairs apart by what the training pairs say about them (a path of two training pairs, a shared descendant, or nothing)." };
@@ -43,7 +46,7 @@ internal static class TextCommand
         var json = CommonOptions.Json();
         var command = new Command("train-text", "Train text towers (from scratch or heads over a pretrained sentence encoder) on a hierarchy's node texts (WordNet's lemmas and gloss, --node-text, or else the ids); report recall by distance on held-out nodes or pairs, beside lookup tables trained on the same pairs.")
         {
-            hierarchy, nodeText, unit, heldOut, recipe, dimension, hidden, backbone, headHidden, itemEmbeddings, embeddingCache, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, byEvidence, seed, threads, json,
+            hierarchy, nodeText, unit, heldOut, recipe, dimension, hidden, backbone, headHidden, itemEmbeddings, tuneTopLayer, topLayerScale, embeddingCache, steps, finetuneSteps, batchSize, negatives, validateEvery, glossInDocuments, byEvidence, seed, threads, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(CommandOutput.Run(parse, json, output =>
         {
@@ -59,6 +62,11 @@ internal static class TextCommand
                 throw new UserInputException("--by-evidence needs --held-out pairs: it sorts held-out pairs by what the training pairs say about them");
             }
 
+            if (parse.GetValue(tuneTopLayer) && (parse.GetValue(backbone) == "none" || parse.GetValue(itemEmbeddings)))
+            {
+                throw new UserInputException("--tune-top-layer needs --backbone (an encoder whose top layer to tune) and takes no --item-embeddings");
+            }
+
             var options = new TextHierarchyBenchmarkOptions
             {
                 HeldOut = held,
@@ -68,6 +76,8 @@ internal static class TextCommand
                 Towers = new TextTowerOptions { HiddenSize = parse.GetValue(hidden) },
                 Backbone = CommonOptions.ResolveBackbone(parse.GetValue(backbone)!),
                 BackboneTowers = new BackboneTowerOptions { HiddenSize = parse.GetValue(headHidden), ItemEmbeddings = parse.GetValue(itemEmbeddings) },
+                TuneQueryTopLayer = parse.GetValue(tuneTopLayer),
+                TopLayerLearningRateScale = parse.GetValue(topLayerScale),
                 EmbeddingCache = CommonOptions.ResolveEmbeddingCache(parse.GetValue(embeddingCache)!),
                 Recipe = TrainingRecipes.Names[parse.GetValue(recipe)!],
                 FirstStage = Defaults.FirstStage with { Steps = parse.GetValue(steps), ValidationInterval = parse.GetValue(validateEvery) },
