@@ -23,8 +23,7 @@ public class EncoderTopLayerTests
         using var encoder = new SentenceEncoder(model);
         var expected = encoder.Encode(Sentences);
 
-        var weights = EncoderTopLayer.Weights(model);
-        var states = EncoderTopLayer.StatesBelow(model, Sentences, threads: 1);
+        var (weights, states) = EncoderTopLayer.Split(model, Sentences, threads: 1);
         using var tower = new TunedTopLayerTower(states, weights, model.Pooling, dimension: 8, new BackboneTowerOptions(), layerLearningRateScale: 0.01, seed: 0, CPU);
         var actual = tower.EncodeSentences([0, 1, 2]);
 
@@ -49,8 +48,8 @@ public class EncoderTopLayerTests
     public void FirstAdamStep_MovesTheLayerAtItsScaledRate_AndTheHeadAtTheStagesRate()
     {
         var model = PackagedSentenceEncoders.Get(PackagedSentenceEncoders.MiniLM);
-        var states = EncoderTopLayer.StatesBelow(model, Sentences, threads: 1);
-        using var tower = new TunedTopLayerTower(states, EncoderTopLayer.Weights(model), model.Pooling, dimension: 8, new BackboneTowerOptions { HiddenSize = 16 }, layerLearningRateScale: 0.1, seed: 0, CPU);
+        var (weights, states) = EncoderTopLayer.Split(model, Sentences, threads: 1);
+        using var tower = new TunedTopLayerTower(states, weights, model.Pooling, dimension: 8, new BackboneTowerOptions { HiddenSize = 16 }, layerLearningRateScale: 0.1, seed: 0, CPU);
         var before = tower.Parameters.ToDictionary(p => p.Name, p => p.Tensor.clone());
 
         using (var step = tower.Begin([0, 1, 2]))

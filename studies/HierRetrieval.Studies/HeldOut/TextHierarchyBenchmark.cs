@@ -140,6 +140,11 @@ public static class TextHierarchyBenchmark
             throw new ArgumentException("ByEvidence needs held-out pairs: evidence classes say what the training pairs tell about a held-out pair", nameof(options));
         }
 
+        if (options.TuneQueryTopLayer && options.Backbone is null)
+        {
+            throw new ArgumentException("TuneQueryTopLayer needs a Backbone: an encoder whose top layer to tune", nameof(options));
+        }
+
         SplitPolicy policy = options.HeldOut == HeldOutUnit.Nodes
             ? new NodeSplitPolicy(options.HeldOutFraction, ValidationFraction: 0.05, options.Trainer.Seed)
             : new PairSplitPolicy(new PairSplitOptions { ValidationFraction = 0.05, TestFraction = options.HeldOutFraction, Seed = options.Trainer.Seed });
@@ -157,15 +162,7 @@ public static class TextHierarchyBenchmark
             backboneEmbeddings = new NodeEmbeddings(queryInputs, documentInputs);
             var device = DualEncoderTrainer.ResolveDevice(run.Trainer.Device);
             using ITrainableTower queries = options.TuneQueryTopLayer
-                ? new TunedTopLayerTower(
-                    EncoderTopLayer.StatesBelow(backbone, queryTexts, options.Trainer.Threads, encoding, cancellationToken),
-                    EncoderTopLayer.Weights(backbone),
-                    backbone.Pooling,
-                    run.Trainer.Dimension,
-                    options.BackboneTowers,
-                    options.TopLayerLearningRateScale,
-                    run.Trainer.Seed,
-                    device)
+                ? TunedTopLayer(backbone, queryTexts, run.Trainer, options, device, encoding, cancellationToken)
                 : new BackboneTower(queryInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed, device);
             using var documents = new BackboneTower(documentInputs, run.Trainer.Dimension, options.BackboneTowers, run.Trainer.Seed + 1L, device);
             text = new TrainingRun(run).Train(input, queries, documents, progress, cancellationToken);
@@ -197,6 +194,14 @@ public static class TextHierarchyBenchmark
             ByEvidence = byEvidence,
             NeighbourLookupTable = borrowed,
         };
+    }
+
+    /// <summary>A query tower that tunes <paramref name="backbone"/>'s top layer over the query texts' token states below it.</summary>
+    private static TunedTopLayerTower TunedTopLayer(
+        SentenceEncoderModel backbone, string[] queryTexts, DualEncoderTrainerOptions trainer, TextHierarchyBenchmarkOptions options, TorchSharp.torch.Device device, IProgress<(long Done, long Total)>? encoding, CancellationToken cancellationToken)
+    {
+        var (layer, states) = EncoderTopLayer.Split(backbone, queryTexts, trainer.Threads, encoding, cancellationToken);
+        return new TunedTopLayerTower(states, layer, backbone.Pooling, trainer.Dimension, options.BackboneTowers, options.TopLayerLearningRateScale, trainer.Seed, device);
     }
 
     /// <summary>The backbone's embeddings of both text sets, each distinct text encoded once (or read from the cache).</summary>

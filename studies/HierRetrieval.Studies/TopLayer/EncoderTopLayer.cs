@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using HierRetrieval.Runtime.Text.Backbones;
@@ -17,12 +18,27 @@ public static partial class EncoderTopLayer
     private const double LayerNormEpsilon = 1e-12;
     private static readonly string[] Linear = ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "intermediate.dense", "output.dense"];
 
-    /// <summary>The weights of <paramref name="model"/>'s top layer.</summary>
+    /// <summary>
+    /// <paramref name="model"/>'s top layer: its weights, and the token states entering it for each text (the texts
+    /// tokenised as <see cref="SentenceEncoder"/> does, encoded in batches of similar length).
+    /// </summary>
+    /// <param name="model">The encoder.</param>
+    /// <param name="texts">The texts; none may be empty.</param>
+    /// <param name="threads">ONNX Runtime threads.</param>
+    /// <param name="progress">Texts done so far, of how many.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
     /// <exception cref="InvalidDataException">The graph is not laid out as a Hugging Face BERT export; the message names the model and what is missing.</exception>
-    public static EncoderLayerWeights Weights(SentenceEncoderModel model)
+    public static (EncoderLayerWeights Layer, TokenStates States) Split(
+        SentenceEncoderModel model, IReadOnlyList<string> texts, int threads, IProgress<(long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
     {
-        var graph = ModelProto.Parser.ParseFrom(model.OnnxModel).Graph;
-        var top = Locate(graph, model.Name);
+        var proto = ModelProto.Parser.ParseFrom(model.OnnxModel);
+        var top = Locate(proto.Graph, model.Name);
+        var layer = Weights(proto.Graph, top, model.Name);
+        return (layer, StatesBelow(model, Below(proto, top, layer.Hidden), top.Input, texts, threads, progress, cancellationToken));
+    }
+
+    private static EncoderLayerWeights Weights(GraphProto graph, TopLayer top, string source)
+    {
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
         var values = new Dictionary<string, float[]>();
         foreach (string name in Linear)
@@ -37,7 +53,7 @@ public static partial class EncoderTopLayer
             {
                 values[norm + part] = initializers.TryGetValue(top.Prefix + norm + part, out var tensor)
                     ? Floats(tensor)
-                    : throw new InvalidDataException($"{model.Name}: no initializer {top.Prefix}{norm}{part}");
+                    : throw new InvalidDataException($"{source}: no initializer {top.Prefix}{norm}{part}");
             }
         }
 
@@ -45,23 +61,18 @@ public static partial class EncoderTopLayer
         return new EncoderLayerWeights(hidden, top.Heads, values["intermediate.dense.bias"].Length, LayerNormEpsilon, values);
     }
 
-    /// <summary>
-    /// The token states entering <paramref name="model"/>'s top layer for each text (the texts tokenised as
-    /// <see cref="SentenceEncoder"/> does), batched by length.
-    /// </summary>
-    /// <param name="model">The encoder.</param>
-    /// <param name="texts">The texts; none may be empty.</param>
-    /// <param name="threads">ONNX Runtime threads.</param>
-    /// <param name="progress">Texts done so far, of how many.</param>
-    /// <param name="cancellationToken">Stops between batches.</param>
-    public static TokenStates StatesBelow(SentenceEncoderModel model, IReadOnlyList<string> texts, int threads, IProgress<(long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
+    private static TokenStates StatesBelow(
+        SentenceEncoderModel model, byte[] below, string output, IReadOnlyList<string> texts, int threads, IProgress<(long Done, long Total)>? progress, CancellationToken cancellationToken)
     {
         const int batchSize = 128;
         using var encoder = new SentenceEncoder(model, new SentenceEncoderOptions { Threads = threads });
         int[][] tokens = [.. texts.Select((text, i) => string.IsNullOrWhiteSpace(text) ? throw new ArgumentException($"text {i} is empty", nameof(texts)) : encoder.Tokenize(text))];
-        var (graph, output, hidden, typed) = Below(model);
         using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        using var session = new InferenceSession(graph, options);
+        using var session = new InferenceSession(below, options);
+        using var run = new RunOptions();
+        bool typed = session.InputMetadata.ContainsKey("token_type_ids");
+        string[] names = typed ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+        int hidden = session.OutputMetadata[output].Dimensions[2];
         var states = new TokenStates(hidden, [.. tokens.Select(t => t.Length)]);
         int[] order = [.. Enumerable.Range(0, tokens.Length).OrderBy(i => tokens[i].Length)];
         for (int start = 0; start < order.Length; start += batchSize)
@@ -83,20 +94,14 @@ public static partial class EncoderTopLayer
             long[] shape = [batch.Length, length];
             using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, shape);
             using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, shape);
-            using var typesValue = OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape);
-            string[] names = typed ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
-            OrtValue[] inputs = typed ? [idsValue, maskValue, typesValue] : [idsValue, maskValue];
-            using var run = new RunOptions();
+            using var typesValue = typed ? OrtValue.CreateTensorValueFromMemory(new long[ids.Length], shape) : null;
+            OrtValue[] inputs = typed ? [idsValue, maskValue, typesValue!] : [idsValue, maskValue];
             using var outputs = session.Run(run, names, inputs, [output]);
             ReadOnlySpan<float> values = outputs[0].GetTensorDataAsSpan<float>();
             for (int r = 0; r < batch.Length; r++)
             {
                 var target = states.StatesOf(batch[r]);
-                var source = values.Slice(r * length * hidden, target.Length);
-                for (int i = 0; i < target.Length; i++)
-                {
-                    target[i] = (Half)source[i];
-                }
+                TensorPrimitives.ConvertToHalf(values.Slice(r * length * hidden, target.Length), target);
             }
 
             progress?.Report((start + batch.Length, order.Length));
@@ -106,12 +111,9 @@ public static partial class EncoderTopLayer
     }
 
     /// <summary>The encoder's graph cut below its top layer: its only output is the token states entering that layer.</summary>
-    private static (byte[] Graph, string Output, int Hidden, bool Typed) Below(SentenceEncoderModel model)
+    private static byte[] Below(ModelProto proto, TopLayer top, int hidden)
     {
-        var proto = ModelProto.Parser.ParseFrom(model.OnnxModel);
         var graph = proto.Graph;
-        var top = Locate(graph, model.Name);
-        int hidden = (int)graph.Initializer.First(i => i.Name == $"{top.Prefix}attention.self.query.bias").Dims[0];
         var needed = new HashSet<string>(StringComparer.Ordinal) { top.Input };
         var keep = new List<NodeProto>();
         foreach (var node in graph.Node.Reverse())
@@ -150,12 +152,11 @@ public static partial class EncoderTopLayer
                 },
             },
         });
-        bool typed = graph.Input.Any(i => i.Name == "token_type_ids");
-        return (Google.Protobuf.MessageExtensions.ToByteArray(proto), top.Input, hidden, typed);
+        return Google.Protobuf.MessageExtensions.ToByteArray(proto);
     }
 
-    /// <summary>Where the top layer is: its name prefix, its input tensor, its heads and each linear map's weight initializer.</summary>
-    private static (string Prefix, string Input, int Heads, Dictionary<string, string> WeightOf) Locate(GraphProto graph, string source)
+    /// <summary>Where the top layer is in the graph.</summary>
+    private static TopLayer Locate(GraphProto graph, string source)
     {
         int layer = graph.Initializer.Select(i => LayerIndex().Match(i.Name)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(-1).Max();
         if (layer < 0)
@@ -198,7 +199,7 @@ public static partial class EncoderTopLayer
             throw new InvalidDataException($"{source}: the number of attention heads of {prefix} cannot be read from its query reshape");
         }
 
-        return (prefix, queryMatMul!.Input[0], (int)heads, weightOf);
+        return new TopLayer(prefix, queryMatMul!.Input[0], (int)heads, weightOf);
     }
 
     private static long Int64Value(GraphProto graph, Dictionary<string, NodeProto> producer, string name)
@@ -212,6 +213,9 @@ public static partial class EncoderTopLayer
 
     private static float[] Floats(TensorProto tensor) =>
         tensor.FloatData.Count > 0 ? [.. tensor.FloatData] : MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+
+    /// <summary>The top layer's name prefix, its input tensor, its heads and each linear map's weight initializer.</summary>
+    private sealed record TopLayer(string Prefix, string Input, int Heads, Dictionary<string, string> WeightOf);
 
     [GeneratedRegex(@"^encoder\.layer\.(\d+)\.")]
     private static partial Regex LayerIndex();

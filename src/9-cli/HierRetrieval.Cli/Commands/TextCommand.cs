@@ -62,11 +62,6 @@ internal static class TextCommand
                 throw new UserInputException("--by-evidence needs --held-out pairs: it sorts held-out pairs by what the training pairs say about them");
             }
 
-            if (parse.GetValue(tuneTopLayer) && (parse.GetValue(backbone) == "none" || parse.GetValue(itemEmbeddings)))
-            {
-                throw new UserInputException("--tune-top-layer needs --backbone (an encoder whose top layer to tune) and takes no --item-embeddings");
-            }
-
             var options = new TextHierarchyBenchmarkOptions
             {
                 HeldOut = held,
@@ -91,6 +86,11 @@ internal static class TextCommand
                     Threads = parse.GetValue(threads),
                 },
             };
+            if (options.TuneQueryTopLayer && (options.Backbone is null || options.BackboneTowers.ItemEmbeddings))
+            {
+                throw new UserInputException("--tune-top-layer needs --backbone (an encoder whose top layer to tune) and takes no --item-embeddings");
+            }
+
             TextHierarchyBenchmarkResult result;
             bool interactive = output.Interactive && !output.Json;
             using (var display = new TrainingDisplay(output.Error, interactive, Microsoft.Extensions.Logging.LogLevel.Information))
